@@ -1,0 +1,12 @@
+package dev.thinkroute.core.route;
+
+import dev.thinkroute.core.Decision;
+
+/**
+ * Chooses an arm for one query. Implementations are pure and fast (a few milliseconds): they run on the
+ * request path, before any upstream call.
+ */
+@FunctionalInterface
+public interface Router {
+    Decision route(Query query);
+}
