@@ -8,8 +8,9 @@ import java.util.regex.Pattern;
  *
  * <p>Approximates byte-pair tokenisers of the GPT/Llama family without shipping their vocabularies: the text is
  * split the way their pre-tokenisers split it (words with their leading space, runs of up to three digits,
- * punctuation runs, whitespace), and each word piece longer than a typical merge is charged one token per four
- * characters. On English prose and GSM8K-style math this lands within about 10% of cl100k counts.
+ * punctuation runs, whitespace); a common-length word is one token, as it is in those vocabularies, and a longer
+ * one is charged one token per six characters. It is a rough figure for when nothing better exists, and every
+ * usage built from it is flagged {@link Usage#estimated()}.
  */
 public final class TokenEstimator {
 
@@ -29,10 +30,10 @@ public final class TokenEstimator {
             if (Character.isWhitespace(first) && m.group().isBlank()) {
                 // Newline runs are usually one token; long space runs (indentation) a few.
                 tokens += Math.max(1, len / 8);
-            } else if (len <= 5) {
+            } else if (len <= 10) {
                 tokens += 1;
             } else {
-                tokens += (len + 3) / 4;
+                tokens += (len + 5) / 6;
             }
         }
         return tokens;

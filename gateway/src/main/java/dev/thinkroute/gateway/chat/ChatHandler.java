@@ -1,0 +1,234 @@
+package dev.thinkroute.gateway.chat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.Decision;
+import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.core.Pool;
+import dev.thinkroute.llm.ChatCall;
+import dev.thinkroute.llm.ChatResult;
+import dev.thinkroute.llm.StreamEvent;
+import dev.thinkroute.llm.Upstream;
+import dev.thinkroute.llm.UpstreamException;
+import io.helidon.http.Status;
+import io.helidon.webserver.http.Handler;
+import io.helidon.webserver.http.ServerRequest;
+import io.helidon.webserver.http.ServerResponse;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * {@code POST /v1/chat/completions}: parse and validate, decide the arm, call its upstream, relay the answer
+ * (whole, or chunk by chunk as server-sent events) with the routing information and the cost.
+ */
+public final class ChatHandler implements Handler {
+
+    private static final System.Logger LOG = System.getLogger(ChatHandler.class.getName());
+
+    private final Pool pool;
+    private final ArmSelector selector;
+    private final Map<String, Upstream> upstreams;
+    private final long maxBodyBytes;
+
+    public ChatHandler(Pool pool, ArmSelector selector, Map<String, Upstream> upstreams, long maxBodyBytes) {
+        this.pool = pool;
+        this.selector = selector;
+        this.upstreams = upstreams;
+        this.maxBodyBytes = maxBodyBytes;
+    }
+
+    @Override
+    public void handle(ServerRequest req, ServerResponse res) {
+        long started = System.nanoTime();
+        try {
+            ChatRequest request = ChatRequestParser.parse(readBody(req));
+            ArmSelector.Selection selection = selector.select(request);
+            Decision decision = selection.decision();
+            ModelCard card = pool.require(decision.arm().model());
+            Upstream upstream = upstreams.get(card.name());
+            ChatCall call = new ChatCall(card, decision.arm().thinking(), request.forward());
+            ObjectNode routing = OpenAiShapes.routing(decision, selection.profile());
+            setRoutingHeaders(res, decision);
+            if (request.stream()) {
+                stream(res, request, decision, card, upstream, call, routing);
+            } else {
+                complete(res, decision, card, upstream, call, routing);
+            }
+        } catch (ApiException e) {
+            sendError(res, e);
+        } catch (RuntimeException | Error e) {
+            // One bad request must never take the server down; the caller gets a 500 and the log the cause.
+            LOG.log(System.Logger.Level.ERROR, "internal error on /v1/chat/completions", e);
+            sendError(res, new ApiException(500, "server_error", null, "internal_error",
+                    "internal error in thinkroute (" + e.getClass().getSimpleName() + "); see the gateway log"));
+        } finally {
+            LOG.log(System.Logger.Level.DEBUG, () -> "chat completion handled in " + (System.nanoTime() - started) / 1_000_000 + " ms");
+        }
+    }
+
+    private void complete(ServerResponse res, Decision decision, ModelCard card, Upstream upstream, ChatCall call, ObjectNode routing) {
+        ChatResult result;
+        try {
+            result = upstream.complete(call);
+        } catch (UpstreamException e) {
+            throw upstreamError(e);
+        }
+        double cost = card.cost(result.usage());
+        OpenAiShapes.addOutcome(routing, result, cost);
+        res.header("x-thinkroute-cost-usd", OpenAiShapes.roundedUsd(cost).toPlainString());
+        ObjectNode body = OpenAiShapes.completion(newId(), nowSeconds(), decision, result, routing);
+        logOutcome(decision, result, cost, false);
+        sendJson(res, Status.OK_200, body);
+    }
+
+    private void stream(ServerResponse res, ChatRequest request, Decision decision, ModelCard card, Upstream upstream,
+                        ChatCall call, ObjectNode routing) {
+        String id = newId();
+        long created = nowSeconds();
+        String model = decision.arm().model();
+        SseWriter writer = new SseWriter(res);
+        try {
+            ChatResult result = upstream.stream(call, event -> {
+                // Headers go out with the first event, so an upstream that fails before answering still gets a
+                // plain JSON error with the right status.
+                if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
+                switch (event) {
+                    case StreamEvent.Delta d -> writer.frame(OpenAiShapes.deltaChunk(id, created, model, d));
+                    case StreamEvent.Finish f -> writer.frame(OpenAiShapes.finishChunk(id, created, model, f.finishReason()));
+                    case StreamEvent.UsageReport u -> { } // sent once, in the tail chunk, with the cost
+                }
+            });
+            double cost = card.cost(result.usage());
+            OpenAiShapes.addOutcome(routing, result, cost);
+            if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
+            writer.frame(OpenAiShapes.tailChunk(id, created, model, request.includeUsage() ? result.usage() : null, routing));
+            writer.done();
+            logOutcome(decision, result, cost, true);
+        } catch (UpstreamException e) {
+            ApiException api = upstreamError(e);
+            if (!writer.started()) throw api;
+            LOG.log(System.Logger.Level.WARNING, "stream from " + e.model() + " failed midway: " + e.getMessage());
+            try {
+                writer.frame(OpenAiShapes.streamError(api.getMessage(), api.type(), api.code()));
+                writer.done();
+            } catch (IOException gone) {
+                LOG.log(System.Logger.Level.DEBUG, "client left before the stream error could be sent");
+            }
+        } catch (IOException e) {
+            // The client went away; the upstream call was cancelled by the dialect.
+            LOG.log(System.Logger.Level.INFO, "client disconnected during stream from " + card.name() + "; upstream call cancelled");
+        }
+    }
+
+    static ApiException upstreamError(UpstreamException e) {
+        return switch (e.kind()) {
+            case TIMEOUT -> new ApiException(504, "api_error", null, "upstream_timeout", e.getMessage());
+            case NOT_RECORDED -> new ApiException(404, "invalid_request_error", "messages", "prompt_not_recorded", e.getMessage());
+            case NO_KEY -> new ApiException(502, "api_error", null, "upstream_key_missing", e.getMessage());
+            case UNREACHABLE, HTTP_ERROR, PROTOCOL -> new ApiException(502, "api_error", null, "upstream_error", e.getMessage());
+        };
+    }
+
+    private byte[] readBody(ServerRequest req) {
+        long declared = req.headers().contentLength().orElse(-1);
+        if (declared > maxBodyBytes) throw tooLarge(declared);
+        if (!req.content().hasEntity()) return new byte[0];
+        try (InputStream in = req.content().inputStream()) {
+            byte[] body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBodyBytes + 1));
+            if (body.length > maxBodyBytes) throw tooLarge(-1);
+            return body;
+        } catch (IOException | UncheckedIOException e) {
+            throw ApiException.invalid(null, "invalid_body", "request body could not be read: " + e.getMessage());
+        }
+    }
+
+    private ApiException tooLarge(long declared) {
+        return new ApiException(413, "invalid_request_error", null, "request_too_large",
+                "request body " + (declared > 0 ? "of " + declared + " bytes " : "") + "is over the gateway's limit of "
+                        + maxBodyBytes + " bytes (server.max_body_bytes)");
+    }
+
+    private static void setRoutingHeaders(ServerResponse res, Decision decision) {
+        res.header("x-thinkroute-arm", decision.arm().label());
+        res.header("x-thinkroute-reason", decision.reason().code());
+    }
+
+    private static void logOutcome(Decision decision, ChatResult result, double cost, boolean stream) {
+        LOG.log(System.Logger.Level.INFO, () -> String.format("%s arm=%s reason=%s in=%d out=%d reasoning=%d cost_usd=%s latency_ms=%d",
+                stream ? "stream" : "complete", decision.arm().label(), decision.reason().code(),
+                result.usage().inputTokens(), result.usage().outputTokens(), result.usage().reasoningTokens(),
+                OpenAiShapes.roundedUsd(cost).toPlainString(), result.latencyMs()));
+    }
+
+    public static void sendError(ServerResponse res, ApiException e) {
+        if (res.isSent()) return;
+        sendJson(res, Status.create(e.status()), OpenAiShapes.error(e));
+    }
+
+    static void sendJson(ServerResponse res, Status status, ObjectNode body) {
+        byte[] bytes;
+        try {
+            bytes = ChatRequestParser.JSON.writeValueAsBytes(body);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        res.status(status);
+        res.header("Content-Type", "application/json");
+        res.send(bytes);
+    }
+
+    private static String newId() {
+        return "chatcmpl-tr-" + UUID.randomUUID().toString().replace("-", "");
+    }
+
+    private static long nowSeconds() {
+        return System.currentTimeMillis() / 1000;
+    }
+
+    /** Writes {@code data: …} frames to the response, flushing each so the client sees it at once. */
+    private static final class SseWriter {
+        private final ServerResponse res;
+        private OutputStream out;
+
+        SseWriter(ServerResponse res) {
+            this.res = res;
+        }
+
+        boolean started() {
+            return out != null;
+        }
+
+        void frame(ObjectNode json) throws IOException {
+            write("data: " + ChatRequestParser.JSON.writeValueAsString(json) + "\n\n");
+        }
+
+        void done() throws IOException {
+            write("data: [DONE]\n\n");
+            out.close();
+        }
+
+        private void write(String frame) throws IOException {
+            try {
+                if (out == null) {
+                    res.status(Status.OK_200);
+                    res.header("Content-Type", "text/event-stream; charset=utf-8");
+                    res.header("Cache-Control", "no-cache");
+                    out = res.outputStream();
+                }
+                out.write(frame.getBytes(StandardCharsets.UTF_8));
+                out.flush();
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            } catch (RuntimeException e) {
+                // Helidon reports a closed connection as an unchecked exception; the dialect needs an IOException
+                // to cancel the upstream call.
+                throw new IOException("client connection closed: " + e.getMessage(), e);
+            }
+        }
+    }
+}

@@ -1,0 +1,145 @@
+package dev.thinkroute.gateway.chat;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.Decision;
+import dev.thinkroute.core.Usage;
+import dev.thinkroute.llm.ChatResult;
+import dev.thinkroute.llm.StreamEvent;
+
+import java.math.BigDecimal;
+import java.math.RoundingMode;
+
+/**
+ * The JSON the gateway sends: OpenAI's {@code chat.completion}, {@code chat.completion.chunk} and error objects,
+ * plus thinkroute's {@code routing} object. The reasoning text is normalised to {@code reasoning_content}
+ * whatever field the upstream used.
+ */
+public final class OpenAiShapes {
+
+    private static final JsonNodeFactory F = JsonNodeFactory.instance;
+
+    private OpenAiShapes() {
+    }
+
+    public static ObjectNode error(ApiException e) {
+        ObjectNode error = F.objectNode();
+        error.put("message", e.getMessage());
+        error.put("type", e.type());
+        if (e.param() == null) error.putNull("param"); else error.put("param", e.param());
+        if (e.code() == null) error.putNull("code"); else error.put("code", e.code());
+        ObjectNode root = F.objectNode();
+        root.set("error", error);
+        return root;
+    }
+
+    public static ObjectNode completion(String id, long created, Decision decision, ChatResult result, ObjectNode routing) {
+        ObjectNode message = F.objectNode();
+        message.put("role", "assistant");
+        if (result.content() == null) message.putNull("content"); else message.put("content", result.content());
+        if (result.reasoning() != null) message.put("reasoning_content", result.reasoning());
+        if (result.toolCalls() != null && !result.toolCalls().isNull()) message.set("tool_calls", result.toolCalls());
+        ObjectNode choice = F.objectNode();
+        choice.put("index", 0);
+        choice.set("message", message);
+        choice.putNull("logprobs");
+        choice.put("finish_reason", result.finishReason() == null ? "stop" : result.finishReason());
+        ObjectNode root = envelope(id, "chat.completion", created, decision.arm().model());
+        root.set("choices", F.arrayNode().add(choice));
+        root.set("usage", usage(result.usage()));
+        root.set("routing", routing);
+        return root;
+    }
+
+    /** The first chunk of a stream: the assistant role, as OpenAI sends it. */
+    public static ObjectNode roleChunk(String id, long created, String model) {
+        ObjectNode delta = F.objectNode();
+        delta.put("role", "assistant");
+        delta.put("content", "");
+        return chunk(id, created, model, delta, null);
+    }
+
+    public static ObjectNode deltaChunk(String id, long created, String model, StreamEvent.Delta d) {
+        ObjectNode delta = F.objectNode();
+        if (d.content() != null) delta.put("content", d.content());
+        if (d.reasoning() != null) delta.put("reasoning_content", d.reasoning());
+        if (d.toolCalls() != null && !d.toolCalls().isNull()) delta.set("tool_calls", d.toolCalls());
+        return chunk(id, created, model, delta, null);
+    }
+
+    public static ObjectNode finishChunk(String id, long created, String model, String finishReason) {
+        return chunk(id, created, model, F.objectNode(), finishReason == null ? "stop" : finishReason);
+    }
+
+    /** The last chunk: no choices, the usage (when the caller asked for it) and the routing object. */
+    public static ObjectNode tailChunk(String id, long created, String model, Usage usage, ObjectNode routing) {
+        ObjectNode root = envelope(id, "chat.completion.chunk", created, model);
+        root.set("choices", F.arrayNode());
+        if (usage != null) root.set("usage", usage(usage));
+        root.set("routing", routing);
+        return root;
+    }
+
+    /** An error frame sent in place of the rest of a stream, followed by {@code [DONE]}. */
+    public static ObjectNode streamError(String message, String type, String code) {
+        return error(new ApiException(0, type, null, code, message));
+    }
+
+    public static ObjectNode usage(Usage usage) {
+        ObjectNode u = F.objectNode();
+        u.put("prompt_tokens", usage.inputTokens());
+        u.put("completion_tokens", usage.outputTokens());
+        u.put("total_tokens", usage.totalTokens());
+        ObjectNode details = F.objectNode();
+        details.put("reasoning_tokens", usage.reasoningTokens());
+        u.set("completion_tokens_details", details);
+        return u;
+    }
+
+    /** The {@code routing} object: which arm answered, why, and (once known) what it cost. */
+    public static ObjectNode routing(Decision decision, String profile) {
+        ObjectNode r = F.objectNode();
+        r.put("arm", decision.arm().label());
+        r.put("model", decision.arm().model());
+        r.put("thinking", decision.arm().thinking().label());
+        r.put("reason", decision.reason().code());
+        r.put("detail", decision.reason().detail());
+        if (profile == null) r.putNull("profile"); else r.put("profile", profile);
+        return r;
+    }
+
+    public static void addOutcome(ObjectNode routing, ChatResult result, double costUsd) {
+        routing.put("cost_usd", roundedUsd(costUsd));
+        routing.put("usage_estimated", result.usage().estimated());
+        routing.put("latency_ms", result.latencyMs());
+        if (result.recordedScore() != null) routing.put("recorded_score", result.recordedScore());
+    }
+
+    /** USD to 10 decimal places (a tenth of a micro-dollar), without exponent notation. */
+    public static BigDecimal roundedUsd(double usd) {
+        return BigDecimal.valueOf(usd).setScale(10, RoundingMode.HALF_UP).stripTrailingZeros();
+    }
+
+    private static ObjectNode chunk(String id, long created, String model, ObjectNode delta, String finishReason) {
+        ObjectNode choice = F.objectNode();
+        choice.put("index", 0);
+        choice.set("delta", delta);
+        choice.putNull("logprobs");
+        if (finishReason == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finishReason);
+        ObjectNode root = envelope(id, "chat.completion.chunk", created, model);
+        ArrayNode choices = F.arrayNode().add(choice);
+        root.set("choices", choices);
+        return root;
+    }
+
+    private static ObjectNode envelope(String id, String object, long created, String model) {
+        ObjectNode root = F.objectNode();
+        root.put("id", id);
+        root.put("object", object);
+        root.put("created", created);
+        root.put("model", model);
+        return root;
+    }
+
+}

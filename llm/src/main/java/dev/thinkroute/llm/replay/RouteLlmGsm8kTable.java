@@ -1,0 +1,257 @@
+package dev.thinkroute.llm.replay;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.databind.MappingIterator;
+import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.dataformat.csv.CsvMapper;
+import com.fasterxml.jackson.dataformat.csv.CsvParser;
+
+import java.io.IOException;
+import java.io.Reader;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * RouteLLM's recorded GSM8K outcomes (lm-sys/RouteLLM, Apache-2.0): the 1319 GSM8K test questions, each answered
+ * by {@value #GPT4} and {@value #MIXTRAL}, with whether each answer was correct. Read from
+ * {@code <data>/}{@value #RELATIVE_PATH} (see {@code routellm/SOURCE.md} in the datasets folder).
+ *
+ * <p>Columns, addressed by header name: {@code prompt}; one boolean column per model ({@code True}/{@code False},
+ * any case: correct or not, recorded as score 1.0/0.0); one {@code <model>_response} text column per model. A row
+ * that lacks a prompt, has a value other than true/false in a model column, lacks a response, has a different field
+ * count from the header, or repeats an earlier prompt (after {@link OutcomeTable#normalisePrompt normalisation};
+ * the first is kept) is skipped and listed in {@link #skipped()} as {@code file:line: why}. A missing file or header
+ * column fails the load.
+ */
+public final class RouteLlmGsm8kTable implements OutcomeTable {
+
+    /** The registry name. */
+    public static final String NAME = "routellm-gsm8k";
+    /** The file, relative to the datasets root. */
+    public static final String RELATIVE_PATH = "routellm/routellm/evals/gsm8k/gsm8k_responses.csv";
+    /** RouteLLM's strong model. */
+    public static final String GPT4 = "gpt-4-1106-preview";
+    /** RouteLLM's weak model. */
+    public static final String MIXTRAL = "mistralai/Mixtral-8x7B-Instruct-v0.1";
+
+    private static final List<String> MODELS = List.of(GPT4, MIXTRAL);
+    private static final String PROMPT = "prompt";
+    private static final String RESPONSE_SUFFIX = "_response";
+
+    private final Path file;
+    private final List<String> prompts;
+    /** Normalised prompt → answers, indexed like {@link #MODELS}. */
+    private final Map<String, RecordedAnswer[]> answers;
+    private final List<String> skipped;
+
+    private RouteLlmGsm8kTable(Path file, List<String> prompts, Map<String, RecordedAnswer[]> answers, List<String> skipped) {
+        this.file = file;
+        this.prompts = List.copyOf(prompts);
+        this.answers = Collections.unmodifiableMap(answers);
+        this.skipped = List.copyOf(skipped);
+    }
+
+    /**
+     * Loads {@value #RELATIVE_PATH} under the datasets root.
+     *
+     * @throws MissingDataException when the file is not there (the message says what was expected and how to point
+     *                              thinkroute at the data)
+     * @throws UncheckedIOException when the file cannot be read or is not CSV with the expected header
+     */
+    public static RouteLlmGsm8kTable load(Path dataRoot) {
+        Objects.requireNonNull(dataRoot, "dataRoot");
+        Path csv = dataRoot.resolve(RELATIVE_PATH).toAbsolutePath().normalize();
+        if (!Files.isRegularFile(csv)) {
+            throw new MissingDataException(NAME + ": no file at " + csv + "; expected RouteLLM's GSM8K outcome table "
+                    + "(gsm8k_responses.csv: columns " + expectedColumns() + ") at " + RELATIVE_PATH
+                    + " under the datasets root " + dataRoot.toAbsolutePath().normalize()
+                    + ". Pass --data <dir> or set " + DataLocation.ENV
+                    + "=<dir> to the datasets folder that holds routellm/ (see routellm/SOURCE.md there).");
+        }
+        return loadFile(csv);
+    }
+
+    /** Loads a file in RouteLLM's GSM8K layout from an explicit path (tests, or a copy kept elsewhere). */
+    public static RouteLlmGsm8kTable loadFile(Path csv) {
+        Objects.requireNonNull(csv, "csv");
+        if (!Files.isRegularFile(csv)) {
+            throw new MissingDataException(NAME + ": no file at " + csv + "; expected RouteLLM's gsm8k_responses.csv "
+                    + "(columns " + expectedColumns() + ").");
+        }
+        // Rows are read as lists (no schema), so a row with too many or too few fields is seen and reported instead
+        // of failing the whole load; the header row is then matched by name, so column order does not matter.
+        ObjectReader reader = new CsvMapper()
+                .readerForListOf(String.class)
+                .with(CsvParser.Feature.WRAP_AS_ARRAY)
+                .with(CsvParser.Feature.SKIP_EMPTY_LINES);
+        try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
+             MappingIterator<List<String>> rows = reader.readValues(in)) {
+            return read(csv, rows);
+        } catch (JacksonException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null || at.getLineNr() < 0 ? csv.toString() : csv + ":" + at.getLineNr();
+            throw new UncheckedIOException(where + ": not readable as CSV: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read " + csv + ": " + e, e);
+        }
+    }
+
+    private static RouteLlmGsm8kTable read(Path csv, MappingIterator<List<String>> rows) throws IOException {
+        if (!rows.hasNextValue()) {
+            throw malformed(csv + ": empty; expected a header row with columns " + expectedColumns());
+        }
+        List<String> header = rows.nextValue();
+        Map<String, Integer> column = new HashMap<>();
+        for (int i = 0; i < header.size(); i++) {
+            String name = header.get(i) == null ? "" : header.get(i).strip();
+            if (i == 0 && name.startsWith("\uFEFF")) name = name.substring(1); // a BOM some editors write
+            column.putIfAbsent(name, i);
+        }
+        List<String> missing = new ArrayList<>();
+        for (String c : expectedColumnList()) {
+            if (!column.containsKey(c)) missing.add(c);
+        }
+        if (!missing.isEmpty()) {
+            throw malformed(csv + ":1: header lacks column(s) " + String.join(", ", missing)
+                    + "; expected " + expectedColumns() + ", found " + header);
+        }
+        int promptCol = column.get(PROMPT);
+        int[] scoreCol = new int[MODELS.size()];
+        int[] textCol = new int[MODELS.size()];
+        for (int m = 0; m < MODELS.size(); m++) {
+            scoreCol[m] = column.get(MODELS.get(m));
+            textCol[m] = column.get(MODELS.get(m) + RESPONSE_SUFFIX);
+        }
+
+        List<String> prompts = new ArrayList<>();
+        Map<String, RecordedAnswer[]> answers = new LinkedHashMap<>();
+        Map<String, Long> firstLine = new HashMap<>();
+        List<String> skipped = new ArrayList<>();
+        while (rows.hasNextValue()) {
+            // hasNextValue() has moved the parser onto the row's START_ARRAY, so this is the line the record
+            // starts on even when quoted fields span several lines.
+            long line = rows.getParser().currentTokenLocation().getLineNr();
+            List<String> row = rows.nextValue();
+            List<String> why = new ArrayList<>();
+            if (row.size() != header.size()) {
+                why.add("has " + row.size() + " field(s), the header has " + header.size());
+            }
+            String prompt = field(row, promptCol);
+            if (prompt == null || prompt.isBlank()) why.add("missing prompt");
+            RecordedAnswer[] perModel = new RecordedAnswer[MODELS.size()];
+            for (int m = 0; m < MODELS.size(); m++) {
+                String model = MODELS.get(m);
+                Double score = parseBool(field(row, scoreCol[m]));
+                if (score == null) {
+                    why.add("column '" + model + "' is " + quote(field(row, scoreCol[m])) + ", expected True or False");
+                }
+                String text = field(row, textCol[m]);
+                if (text == null || text.isBlank()) why.add("missing " + model + RESPONSE_SUFFIX);
+                if (score != null && text != null && !text.isBlank()) perModel[m] = new RecordedAnswer(text, score);
+            }
+            if (why.isEmpty()) {
+                String key = PromptText.normalise(prompt);
+                Long first = firstLine.putIfAbsent(key, line);
+                if (first != null) {
+                    why.add("duplicate prompt, first on line " + first + " (kept the first)");
+                } else {
+                    prompts.add(prompt);
+                    answers.put(key, perModel);
+                }
+            }
+            if (!why.isEmpty()) skipped.add(csv + ":" + line + ": " + String.join("; ", why));
+        }
+        return new RouteLlmGsm8kTable(csv, prompts, answers, skipped);
+    }
+
+    @Override
+    public String name() {
+        return NAME;
+    }
+
+    @Override
+    public List<String> models() {
+        return MODELS;
+    }
+
+    @Override
+    public int size() {
+        return prompts.size();
+    }
+
+    @Override
+    public List<String> prompts() {
+        return prompts;
+    }
+
+    @Override
+    public Optional<RecordedAnswer> lookup(String model, String prompt) {
+        int m = MODELS.indexOf(model);
+        if (m < 0) {
+            throw new IllegalArgumentException("table '" + NAME + "' has no model '" + model + "'; it holds "
+                    + String.join(", ", MODELS));
+        }
+        RecordedAnswer[] row = answers.get(PromptText.normalise(prompt));
+        return row == null ? Optional.empty() : Optional.of(row[m]);
+    }
+
+    @Override
+    public List<String> skipped() {
+        return skipped;
+    }
+
+    /** The file this table was read from. */
+    public Path file() {
+        return file;
+    }
+
+    @Override
+    public String toString() {
+        return NAME + " (" + prompts.size() + " prompts, " + skipped.size() + " skipped, from " + file + ")";
+    }
+
+    private static UncheckedIOException malformed(String message) {
+        return new UncheckedIOException(message, new IOException(message));
+    }
+
+    private static String field(List<String> row, int index) {
+        return index < row.size() ? row.get(index) : null;
+    }
+
+    private static Double parseBool(String value) {
+        if (value == null) return null;
+        return switch (value.strip().toLowerCase(Locale.ROOT)) {
+            case "true" -> 1.0;
+            case "false" -> 0.0;
+            default -> null;
+        };
+    }
+
+    private static String quote(String value) {
+        return value == null ? "absent" : "'" + value + "'";
+    }
+
+    private static List<String> expectedColumnList() {
+        List<String> cols = new ArrayList<>();
+        cols.add(PROMPT);
+        cols.addAll(MODELS);
+        for (String m : MODELS) cols.add(m + RESPONSE_SUFFIX);
+        return cols;
+    }
+
+    private static String expectedColumns() {
+        return String.join(", ", expectedColumnList());
+    }
+}
