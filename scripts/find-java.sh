@@ -34,3 +34,11 @@ if ! _tr_find_java; then
 fi
 export JAVA_HOME
 export PATH="$JAVA_HOME/bin:$PATH"
+
+# Maven itself runs on this JDK; from JDK 24 on, its bundled Guava prints sun.misc.Unsafe warnings on every build.
+if [ "$(_tr_java_major "$JAVA_HOME/bin/java")" -ge 24 ] 2>/dev/null; then
+  case " ${MAVEN_OPTS:-} " in
+    *sun-misc-unsafe-memory-access*) ;;
+    *) export MAVEN_OPTS="${MAVEN_OPTS:-} --sun-misc-unsafe-memory-access=allow" ;;
+  esac
+fi

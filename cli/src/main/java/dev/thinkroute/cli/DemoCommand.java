@@ -123,10 +123,10 @@ final class DemoCommand implements Callable<Integer> {
 
     private void printRow(int n, Answer a) {
         if (n == 1) {
-            out.printf("%-3s %-46s %-22s %-25s %-13s %6s %6s %11s  %-7s %s%n",
+            out.printf("%-3s %-46s %-24s %-25s %-13s %6s %6s %11s  %-7s %s%n",
                     "#", "question", "request", "arm", "reason", "in", "out", "cost USD", "correct", "final answer");
         }
-        out.printf("%-3d %-46s %-22s %-25s %-13s %6d %6d %11s  %-7s %s%n", n, clip(a.question(), 46), a.request(), a.arm(),
+        out.printf("%-3d %-46s %-24s %-25s %-13s %6d %6d %11s  %-7s %s%n", n, clip(a.question(), 46), a.request(), a.arm(),
                 a.reason(), a.in(), a.out(), a.cost().toPlainString(), a.score() == null ? "?" : a.score() >= 1 ? "yes" : "no",
                 finalAnswer(a.content()));
     }

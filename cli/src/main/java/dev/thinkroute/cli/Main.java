@@ -22,10 +22,10 @@ public final class Main {
         cli.setExecutionExceptionHandler((e, cmd, parsed) -> {
             // Expected failures (bad config, missing data) carry a message written for the user: no stack trace.
             if (e instanceof CliException ce) {
-                cmd.getErr().println(cmd.getColorScheme().errorText("error: ") + ce.getMessage());
+                cmd.getErr().println("error: " + ce.getMessage());
                 return ce.exitCode();
             }
-            cmd.getErr().println(cmd.getColorScheme().errorText("error: ") + e);
+            cmd.getErr().println("error: " + e);
             e.printStackTrace(cmd.getErr());
             return 1;
         });

@@ -55,7 +55,8 @@ final class RouteCommand implements Callable<Integer> {
                     card.baseUrl() == null ? "table " + card.table() : card.baseUrl());
             return 0;
         } catch (ApiException e) {
-            throw new CliException(e.getMessage() + (e.param() == null ? "" : " (" + e.param() + ")"));
+            String where = "routing.thinking".equals(e.param()) ? "--thinking" : "routing.model".equals(e.param()) || "model".equals(e.param()) ? "--model" : e.param();
+            throw new CliException(e.getMessage() + (where == null ? "" : " (" + where + ")"));
         }
     }
 }

@@ -61,7 +61,8 @@ import java.util.Optional;
  * @param server   listening and timeout settings
  * @param pool     the model cards, in file order
  * @param profiles by name, in file order, always with {@link #DEFAULT_PROFILE}; a derived {@code auto} comes first
- * @param dataDir  where replay tables are read, absolute; {@code null} when the file does not say
+ * @param dataDir  where replay tables are read, absolute and normalised but not checked to exist (the replay
+ *                 upstream reports a missing table); {@code null} when the file does not say
  */
 public record GatewayConfig(Path source, ServerSettings server, Pool pool, Map<String, Profile> profiles, Path dataDir) {
 

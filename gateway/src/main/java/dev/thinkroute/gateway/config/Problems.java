@@ -11,30 +11,35 @@ import java.util.List;
  */
 final class Problems {
 
-    /** @param line 1-based, or 0 when the problem has no place in the file (a missing top-level key) */
-    private record Entry(int line, String text) {
+    private record Entry(Pos pos, String text) {
     }
 
     private final List<Entry> entries = new ArrayList<>();
 
     /**
      * @param path    where in the file, e.g. {@code models[2].price.input}; empty for the document itself
-     * @param line    1-based line, or 0 when unknown
+     * @param pos     where, or {@link Pos#NONE}
      * @param message what is wrong, starting in lower case ("must be ...")
      */
-    void add(String path, int line, String message) {
-        String text = (path.isEmpty() ? message : path + ": " + message) + (line > 0 ? " (line " + line + ")" : "");
-        entries.add(new Entry(line, text));
+    void add(String path, Pos pos, String message) {
+        String text = (path.isEmpty() ? message : path + ": " + message) + (pos.known() ? " (line " + pos.line() + ")" : "");
+        entries.add(new Entry(pos, text));
     }
 
     boolean isEmpty() {
         return entries.isEmpty();
     }
 
-    /** By line; problems on one line keep the order they were found in; those without a line come last. */
+    /** How many problems so far; a reader compares counts to tell whether the part it read was clean. */
+    int count() {
+        return entries.size();
+    }
+
+    /** By position; problems at one position keep the order they were found in; those without one come last. */
     List<String> inFileOrder() {
         return entries.stream()
-                .sorted(Comparator.comparingInt(e -> e.line() > 0 ? e.line() : Integer.MAX_VALUE)) // stable sort
+                .sorted(Comparator.comparingInt((Entry e) -> e.pos().known() ? e.pos().line() : Integer.MAX_VALUE)
+                        .thenComparingInt(e -> e.pos().column())) // a stable sort
                 .map(Entry::text)
                 .toList();
     }

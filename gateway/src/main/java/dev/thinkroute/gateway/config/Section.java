@@ -12,6 +12,7 @@ import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.function.DoublePredicate;
+import java.util.regex.Pattern;
 
 /**
  * One YAML mapping of the config, read field by field. Every reader reports what is wrong with its field to the
@@ -20,18 +21,20 @@ import java.util.function.DoublePredicate;
  */
 final class Section {
 
+    private static final Pattern NUMBER = Pattern.compile("[-+]?(\\d[\\d_]*\\.?\\d*|\\.\\d+)([eE][-+]?\\d+)?");
+
     private final YamlTree tree;
     private final Problems problems;
     private final ObjectNode node;
     private final String path;
-    private final int line;
+    private final Pos pos;
 
-    private Section(YamlTree tree, Problems problems, ObjectNode node, String path, int line) {
+    private Section(YamlTree tree, Problems problems, ObjectNode node, String path, Pos pos) {
         this.tree = tree;
         this.problems = problems;
         this.node = node;
         this.path = path;
-        this.line = line;
+        this.pos = pos;
     }
 
     /**
@@ -39,10 +42,10 @@ final class Section {
      *
      * @param what how the problem names the expected value, e.g. "a mapping of profile names to profiles"
      */
-    static Optional<Section> of(YamlTree tree, Problems problems, JsonNode value, String path, int line, String what) {
+    static Optional<Section> of(YamlTree tree, Problems problems, JsonNode value, String path, Pos pos, String what) {
         if (tree.alreadyReported(value)) return Optional.empty();
-        if (value instanceof ObjectNode mapping) return Optional.of(new Section(tree, problems, mapping, path, line));
-        problems.add(path, line, "must be " + what + ", got " + describe(value));
+        if (value instanceof ObjectNode mapping) return Optional.of(new Section(tree, problems, mapping, path, pos));
+        problems.add(path, pos, "must be " + what + ", got " + describe(value));
         return Optional.empty();
     }
 
@@ -55,14 +58,14 @@ final class Section {
         return YamlTree.child(path, key);
     }
 
-    /** The line of {@code key}, or of this mapping when the key is not there (a missing field). */
-    int line(String key) {
-        int keyLine = tree.line(path(key));
-        return keyLine > 0 ? keyLine : line;
+    /** Where {@code key} is, or where this mapping is when the key is not there (a missing field). */
+    Pos pos(String key) {
+        Pos keyPos = tree.pos(path(key));
+        return keyPos.known() ? keyPos : pos;
     }
 
-    int line() {
-        return line;
+    Pos pos() {
+        return pos;
     }
 
     YamlTree tree() {
@@ -75,12 +78,12 @@ final class Section {
 
     /** Reports a problem with {@code key}'s value (or with its absence). */
     void report(String key, String message) {
-        problems.add(path(key), line(key), message);
+        problems.add(path(key), pos(key), message);
     }
 
     /** Reports a problem with this mapping as a whole. */
     void report(String message) {
-        problems.add(path, line, message);
+        problems.add(path, pos, message);
     }
 
     /** Whether {@code key} is given a value. {@code key:} with nothing after it counts as absent, as YAML users expect. */
@@ -119,20 +122,25 @@ final class Section {
         return false;
     }
 
-    /** A non-empty text value. */
-    Optional<String> string(String key) {
+    /** A text value that may be empty (a description). */
+    Optional<String> text(String key) {
         Optional<JsonNode> value = value(key);
         if (value.isEmpty()) return Optional.empty();
-        JsonNode v = value.get();
-        if (!v.isTextual()) {
-            report(key, "must be text, got " + describe(v) + (v.isValueNode() ? "; put it in quotes if you mean the text" : ""));
+        if (!value.get().isTextual()) {
+            report(key, "must be text, got " + describe(value.get()) + (value.get().isValueNode() ? "; put it in quotes if you mean the text" : ""));
             return Optional.empty();
         }
-        if (v.asText().isBlank()) {
+        return Optional.of(value.get().asText().strip());
+    }
+
+    /** A non-empty text value. */
+    Optional<String> string(String key) {
+        Optional<String> text = text(key);
+        if (text.isPresent() && text.get().isEmpty()) {
             report(key, "must not be empty");
             return Optional.empty();
         }
-        return Optional.of(v.asText().strip());
+        return text;
     }
 
     /** A required non-empty text value. */
@@ -151,7 +159,7 @@ final class Section {
         JsonNode v = value.get();
         boolean whole = v.isIntegralNumber() || (v.isFloatingPointNumber() && v.canConvertToExactIntegral());
         if (!whole || !v.canConvertToLong() || v.asLong() < min || v.asLong() > max) {
-            report(key, "must be " + what + ", got " + describe(v));
+            report(key, "must be " + what + ", got " + describe(v) + quotedNumberHint(v));
             return OptionalLong.empty();
         }
         return OptionalLong.of(v.asLong());
@@ -167,7 +175,7 @@ final class Section {
         if (value.isEmpty()) return OptionalDouble.empty();
         JsonNode v = value.get();
         if (!v.isNumber() || !Double.isFinite(v.asDouble()) || !valid.test(v.asDouble())) {
-            report(key, "must be " + what + ", got " + describe(v));
+            report(key, "must be " + what + ", got " + describe(v) + quotedNumberHint(v));
             return OptionalDouble.empty();
         }
         return OptionalDouble.of(v.asDouble());
@@ -175,7 +183,7 @@ final class Section {
 
     /** The mapping under {@code key}. */
     Optional<Section> section(String key, String what) {
-        return value(key).flatMap(v -> of(tree, problems, v, path(key), line(key), what));
+        return value(key).flatMap(v -> of(tree, problems, v, path(key), pos(key), what));
     }
 
     /** The raw values of this mapping, in file order (null values included). */
@@ -183,6 +191,11 @@ final class Section {
         Map<String, JsonNode> entries = new LinkedHashMap<>();
         for (Map.Entry<String, JsonNode> entry : node.properties()) entries.put(entry.getKey(), entry.getValue());
         return entries;
+    }
+
+    /** A number in quotes is text in YAML; say so, since the value looks right to whoever wrote it. */
+    private static String quotedNumberHint(JsonNode v) {
+        return v.isTextual() && NUMBER.matcher(v.asText().strip()).matches() ? " (a number in quotes is text; remove the quotes)" : "";
     }
 
     /** How a value is shown in "got ..." (short, and never a whole nested structure). */

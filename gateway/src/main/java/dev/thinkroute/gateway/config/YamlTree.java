@@ -33,22 +33,24 @@ final class YamlTree {
     /*
      * PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS: YAML 1.1 reads yes/no/on/off as booleans, which would turn a value like
      * "on" into true; only true/false are booleans here.
+     * EMPTY_STRING_AS_NULL: "key:" with nothing after it is null in YAML, not the empty text ("" stays text).
      */
     private static final YAMLFactory FACTORY = YAMLFactory.builder()
             .enable(YAMLParser.Feature.PARSE_BOOLEAN_LIKE_WORDS_AS_STRINGS)
+            .enable(YAMLParser.Feature.EMPTY_STRING_AS_NULL)
             .build();
 
     private static final JsonNodeFactory NODES = JsonNodeFactory.instance;
     private static final Pattern PLAIN_KEY = Pattern.compile("[A-Za-z0-9_-]+");
 
     private final JsonNode root;
-    private final Map<String, Integer> lines;
+    private final Map<String, Pos> positions;
     /** Nodes standing in for values that were already reported as unusable; readers skip them silently. */
     private final Set<JsonNode> reported;
 
-    private YamlTree(JsonNode root, Map<String, Integer> lines, Set<JsonNode> reported) {
+    private YamlTree(JsonNode root, Map<String, Pos> positions, Set<JsonNode> reported) {
         this.root = root;
-        this.lines = lines;
+        this.positions = positions;
         this.reported = reported;
     }
 
@@ -57,9 +59,9 @@ final class YamlTree {
         return root;
     }
 
-    /** The 1-based line of the key or list item at {@code path}, or 0 when the path is not in the file. */
-    int line(String path) {
-        return lines.getOrDefault(path, 0);
+    /** Where the key or list item at {@code path} is, or {@link Pos#NONE} when the path is not in the file. */
+    Pos pos(String path) {
+        return positions.getOrDefault(path, Pos.NONE);
     }
 
     /** Whether {@code node} replaces a value that was already reported (an alias, a binary value). */
@@ -91,14 +93,14 @@ final class YamlTree {
         try (YAMLParser parser = FACTORY.createParser(text)) {
             JsonNode root = null;
             if (parser.nextToken() != null) {
-                builder.lines.put("", lineOf(parser));
+                builder.positions.put("", posOf(parser));
                 root = builder.read(parser, "");
                 if (parser.nextToken() != null) {
-                    problems.add("", lineOf(parser), "a second YAML document starts here (after '---'); "
+                    problems.add("", posOf(parser), "a second YAML document starts here (after '---'); "
                             + "the whole configuration must be one document");
                 }
             }
-            return new YamlTree(root, builder.lines, builder.reported);
+            return new YamlTree(root, builder.positions, builder.reported);
         } catch (JsonProcessingException e) {
             throw new ConfigException(source, List.of(syntaxError(e)));
         } catch (IOException e) {
@@ -107,8 +109,9 @@ final class YamlTree {
         }
     }
 
-    private static int lineOf(YAMLParser parser) {
-        return parser.currentTokenLocation().getLineNr();
+    private static Pos posOf(YAMLParser parser) {
+        var location = parser.currentTokenLocation();
+        return new Pos(location.getLineNr(), location.getColumnNr());
     }
 
     /**
@@ -132,7 +135,7 @@ final class YamlTree {
 
     private static final class Builder {
         final Problems problems;
-        final Map<String, Integer> lines = new HashMap<>();
+        final Map<String, Pos> positions = new HashMap<>();
         final Set<JsonNode> reported = Collections.newSetFromMap(new IdentityHashMap<>());
 
         Builder(Problems problems) {
@@ -165,14 +168,14 @@ final class YamlTree {
             while (parser.nextToken() == JsonToken.FIELD_NAME) {
                 String key = parser.currentName();
                 String keyPath = child(path, key);
-                int line = lineOf(parser);
+                Pos pos = posOf(parser);
                 parser.nextToken();
                 if (mapping.has(key)) {
-                    problems.add(keyPath, line, "duplicate key; '" + key + "' is already set at line " + lines.get(keyPath) + ", remove one");
+                    problems.add(keyPath, pos, "duplicate key; '" + key + "' is already set at line " + positions.get(keyPath).line() + ", remove one");
                     parser.skipChildren();
                     continue;
                 }
-                lines.put(keyPath, line);
+                positions.put(keyPath, pos);
                 mapping.set(key, read(parser, keyPath));
             }
             return mapping;
@@ -183,7 +186,7 @@ final class YamlTree {
             int index = 0;
             while (parser.nextToken() != JsonToken.END_ARRAY) {
                 String itemPath = item(path, index++);
-                lines.put(itemPath, lineOf(parser));
+                positions.put(itemPath, posOf(parser));
                 list.add(read(parser, itemPath));
             }
             return list;
@@ -211,7 +214,7 @@ final class YamlTree {
         }
 
         private JsonNode unusable(YAMLParser parser, String path, String message) throws IOException {
-            problems.add(path, lineOf(parser), message);
+            problems.add(path, posOf(parser), message);
             parser.skipChildren();
             // A fresh instance, so that identity marks exactly this value as reported.
             JsonNode standIn = new TextNode(parser.getText() == null ? "" : parser.getText());

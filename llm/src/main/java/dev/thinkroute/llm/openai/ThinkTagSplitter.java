@@ -139,8 +139,8 @@ public final class ThinkTagSplitter {
 
     /**
      * Splits a whole message's content. Handles a leading {@code <think>…</think>} block (an unclosed one is all
-     * reasoning, as when generation hit the token limit) and, with no opening tag, a {@code </think>} whose
-     * preceding text is the reasoning (Qwen3 templates that open the block in the prompt).
+     * reasoning, as when generation hit the token limit) and, with no opening tag anywhere before it, a
+     * {@code </think>} whose preceding text is the reasoning (Qwen3 templates that open the block in the prompt).
      */
     public static Split split(String content) {
         if (content == null) return Split.EMPTY;
@@ -152,7 +152,8 @@ public final class ThinkTagSplitter {
             return new Split(stripLeadingNewlines(body.substring(close + CLOSE.length())), trimNewlines(body.substring(0, close)));
         }
         int close = content.indexOf(CLOSE);
-        if (close >= 0) {
+        // Only a closing tag with no opening tag before it: otherwise the answer is quoting the tags.
+        if (close >= 0 && content.lastIndexOf(OPEN, close) < 0) {
             return new Split(stripLeadingNewlines(content.substring(close + CLOSE.length())), trimNewlines(content.substring(0, close)));
         }
         return new Split(content, null);

@@ -312,6 +312,15 @@ public final class UpstreamHttp implements AutoCloseable {
             }
         }
 
+        /** Reads at most {@code limit} bytes of the body (enough of an error body), dropping the rest. */
+        public byte[] readAtMost(int limit) throws UpstreamException {
+            try {
+                return body.readNBytes(limit);
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
         /**
          * Maps a failed read: {@link Kind#TIMEOUT} when the watchdog closed the body, {@link Kind#PROTOCOL} when the
          * connection broke.
@@ -320,12 +329,12 @@ public final class UpstreamHttp implements AutoCloseable {
             if (timedOut.get()) return totalTimeout();
             if (Thread.currentThread().isInterrupted()) return interrupted();
             return new UpstreamException(Kind.PROTOCOL, card.name(), 0,
-                    where + " broke the connection while answering: " + redact(describe(e), secret), null);
+                    where + " broke the connection while answering: " + UpstreamHttp.redact(describe(e), secret), null);
         }
 
         /** A protocol error in this exchange's answer, with the key redacted from {@code detail}. */
         public UpstreamException protocol(String detail) {
-            return new UpstreamException(Kind.PROTOCOL, card.name(), 0, where + " " + redact(detail, secret), null);
+            return new UpstreamException(Kind.PROTOCOL, card.name(), 0, where + " " + UpstreamHttp.redact(detail, secret), null);
         }
 
         /** The {@link Kind#HTTP_ERROR} for this exchange's non-2xx status and body. */

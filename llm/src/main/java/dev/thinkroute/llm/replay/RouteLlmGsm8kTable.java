@@ -2,8 +2,8 @@ package dev.thinkroute.llm.replay;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.databind.MappingIterator;
-import com.fasterxml.jackson.databind.ObjectReader;
+import com.fasterxml.jackson.core.JsonParseException;
+import com.fasterxml.jackson.core.JsonToken;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvParser;
 
@@ -32,8 +32,9 @@ import java.util.Optional;
  * any case: correct or not, recorded as score 1.0/0.0); one {@code <model>_response} text column per model. A row
  * that lacks a prompt, has a value other than true/false in a model column, lacks a response, has a different field
  * count from the header, or repeats an earlier prompt (after {@link OutcomeTable#normalisePrompt normalisation};
- * the first is kept) is skipped and listed in {@link #skipped()} as {@code file:line: why}. A missing file or header
- * column fails the load.
+ * the first is kept) is skipped and listed in {@link #skipped()} as {@code file:line: why}, the line being where the
+ * record starts. Blank lines are not records. A missing file, a missing header column or text that is not CSV (an
+ * unclosed quote) fails the load.
  */
 public final class RouteLlmGsm8kTable implements OutcomeTable {
 
@@ -90,15 +91,12 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
             throw new MissingDataException(NAME + ": no file at " + csv + "; expected RouteLLM's gsm8k_responses.csv "
                     + "(columns " + expectedColumns() + ").");
         }
-        // Rows are read as lists (no schema), so a row with too many or too few fields is seen and reported instead
-        // of failing the whole load; the header row is then matched by name, so column order does not matter.
-        ObjectReader reader = new CsvMapper()
-                .readerForListOf(String.class)
-                .with(CsvParser.Feature.WRAP_AS_ARRAY)
-                .with(CsvParser.Feature.SKIP_EMPTY_LINES);
+        // No schema: the parser then gives each record as an array of strings, so a row with too many or too few
+        // fields is seen and reported instead of failing the whole load (a header schema throws on extra fields).
+        // The header row is matched by name afterwards, so column order does not matter.
         try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-             MappingIterator<List<String>> rows = reader.readValues(in)) {
-            return read(csv, rows);
+             CsvParser parser = (CsvParser) new CsvMapper().createParser(in)) {
+            return read(csv, new Rows(parser));
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
             String where = at == null || at.getLineNr() < 0 ? csv.toString() : csv + ":" + at.getLineNr();
@@ -108,11 +106,53 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
         }
     }
 
-    private static RouteLlmGsm8kTable read(Path csv, MappingIterator<List<String>> rows) throws IOException {
-        if (!rows.hasNextValue()) {
+    /** One CSV record and the line it starts on (quoted fields may span lines). */
+    private record Row(long line, List<String> fields) {
+    }
+
+    /**
+     * Reads records off Jackson's CSV parser. The token stream is used rather than a MappingIterator because the
+     * line a record starts on is only known from its first field's token: the START_ARRAY token still sits at the
+     * end of the previous record.
+     */
+    private static final class Rows {
+        private final CsvParser parser;
+
+        Rows(CsvParser parser) {
+            this.parser = parser;
+        }
+
+        /** The next record, or {@code null} at the end; blank lines are not records and are passed over. */
+        Row next() throws IOException {
+            Row row;
+            do {
+                row = record();
+            } while (row != null && row.fields().size() == 1 && row.fields().getFirst().isEmpty());
+            return row;
+        }
+
+        private Row record() throws IOException {
+            JsonToken t = parser.nextToken();
+            if (t == null) return null;
+            if (t != JsonToken.START_ARRAY) throw new JsonParseException(parser, "expected a record, got " + t);
+            long line = -1;
+            List<String> fields = new ArrayList<>();
+            while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
+                if (t == null) throw new JsonParseException(parser, "record not terminated");
+                if (line < 0) line = parser.currentTokenLocation().getLineNr();
+                fields.add(parser.getValueAsString());
+            }
+            if (line < 0) line = parser.currentTokenLocation().getLineNr();
+            return new Row(line, fields);
+        }
+    }
+
+    private static RouteLlmGsm8kTable read(Path csv, Rows rows) throws IOException {
+        Row headerRow = rows.next();
+        if (headerRow == null) {
             throw malformed(csv + ": empty; expected a header row with columns " + expectedColumns());
         }
-        List<String> header = rows.nextValue();
+        List<String> header = headerRow.fields();
         Map<String, Integer> column = new HashMap<>();
         for (int i = 0; i < header.size(); i++) {
             String name = header.get(i) == null ? "" : header.get(i).strip();
@@ -139,11 +179,9 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
         Map<String, RecordedAnswer[]> answers = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         List<String> skipped = new ArrayList<>();
-        while (rows.hasNextValue()) {
-            // hasNextValue() has moved the parser onto the row's START_ARRAY, so this is the line the record
-            // starts on even when quoted fields span several lines.
-            long line = rows.getParser().currentTokenLocation().getLineNr();
-            List<String> row = rows.nextValue();
+        for (Row next = rows.next(); next != null; next = rows.next()) {
+            long line = next.line();
+            List<String> row = next.fields();
             List<String> why = new ArrayList<>();
             if (row.size() != header.size()) {
                 why.add("has " + row.size() + " field(s), the header has " + header.size());

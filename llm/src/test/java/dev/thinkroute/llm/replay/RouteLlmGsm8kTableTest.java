@@ -94,7 +94,8 @@ class RouteLlmGsm8kTableTest {
                 + "No response,True,True,,b\n"                       // 7
                 + "Short row,True\n"                                 // 8
                 + "Long row,True,True,a,b,extra\n"                   // 9
-                + "Fine,FALSE,true,\"m, with comma\",g\n");          // 10
+                + "\n"                                               // 10: blank, not a record
+                + "Fine,FALSE,true,\"m, with comma\",g\n");          // 11
         RouteLlmGsm8kTable table = RouteLlmGsm8kTable.loadFile(csv);
 
         assertThat(table.size()).isEqualTo(2);

@@ -1,0 +1,200 @@
+package dev.thinkroute.gateway.config;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.core.Pool;
+import dev.thinkroute.core.ThinkingSupport;
+import dev.thinkroute.core.Thinking;
+import dev.thinkroute.core.route.EscalationRule;
+import dev.thinkroute.core.route.FixedArmRouter;
+import dev.thinkroute.core.route.Profile;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.OptionalLong;
+import java.util.stream.Collectors;
+
+/** Reads the {@code profiles} mapping, checks its arms against the models, and derives {@code auto} when missing. */
+final class ProfilesSection {
+
+    static final String ESCALATE = "escalate";
+    /** The rules a profile can name; a learned router will join them. */
+    static final List<String> RULES = List.of(ESCALATE);
+    static final List<String> RULE_KEYS = List.of("cheap", "strong", "long_prompt_chars", "keywords");
+    static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm");
+
+    private ProfilesSection() {
+    }
+
+    /** The profiles written in the file, in file order; only those read without problems. */
+    static Map<String, Profile> read(Section root, ModelsSection.Result models) {
+        Map<String, Profile> profiles = new LinkedHashMap<>();
+        Optional<Section> section = root.section("profiles",
+                "a mapping of profile names to profiles, e.g. 'cheap: {arm: qwen3-8b:off}'");
+        if (section.isEmpty()) return profiles;
+        Section all = section.get();
+        Pool reference = models.referencePool();
+        for (Map.Entry<String, JsonNode> entry : all.entries().entrySet()) {
+            String name = entry.getKey();
+            int before = all.problems().count();
+            if (name.isBlank() || name.chars().anyMatch(Character::isWhitespace)) {
+                all.report(name, "a profile name must be one word without whitespace (clients send it as 'model')");
+            }
+            ModelsSection.Declared model = models.declared().get(name);
+            if (model != null) {
+                all.report(name, "profile '" + name + "' has the same name as models[" + model.index()
+                        + "]; a request's 'model' could mean either, so rename one");
+            }
+            Section.of(all.tree(), all.problems(), entry.getValue(), all.path(name), all.pos(name),
+                            "a profile (rule: escalate with cheap and strong arms, or arm: model:thinking)")
+                    .flatMap(profile -> readProfile(profile, name, models, reference))
+                    .filter(profile -> all.problems().count() == before)
+                    .ifPresent(profile -> profiles.put(name, profile));
+        }
+        return profiles;
+    }
+
+    private static Optional<Profile> readProfile(Section p, String name, ModelsSection.Result models, Pool reference) {
+        int before = p.problems().count();
+        p.allowOnly(KEYS);
+        String description = p.text("description").orElse("");
+        boolean rule = p.has("rule");
+        boolean fixed = p.has("arm");
+
+        if (rule && fixed) {
+            p.report("has both 'rule' and 'arm'; a profile is either a rule (rule: escalate, with cheap and strong) "
+                    + "or one fixed arm (arm: model:thinking)");
+        } else if (!rule && !fixed) {
+            p.report(p.has("cheap") || p.has("strong")
+                    ? "needs 'rule: escalate' to use cheap and strong (or 'arm: model:thinking' for one fixed arm)"
+                    : "needs either 'rule: escalate' (with cheap and strong arms) or 'arm: model:thinking'");
+        }
+        // Without a rule, cheap and strong are still checked when they are what the profile is made of.
+        boolean ruleShaped = rule || (!fixed && (p.has("cheap") || p.has("strong")));
+        if (fixed && !rule) {
+            for (String key : RULE_KEYS) {
+                if (p.has(key)) p.report(key, "only used by rule profiles; this profile always uses its 'arm'");
+            }
+        }
+
+        Optional<String> ruleName = p.string("rule").filter(r -> {
+            if (RULES.contains(r)) return true;
+            String guess = Spelling.closest(r, RULES).map(s -> "did you mean '" + s + "'? ").orElse("");
+            p.report("rule", "unknown rule '" + r + "'; " + guess + "known rules: " + String.join(", ", RULES));
+            return false;
+        });
+        Optional<Arm> arm = arm(p, "arm", models, reference);
+        Optional<Arm> cheap = Optional.empty();
+        Optional<Arm> strong = Optional.empty();
+        OptionalLong longPrompt = OptionalLong.empty();
+        List<String> keywords = null;
+        if (ruleShaped) {
+            if (p.require("cheap", "the arm for plain queries, e.g. qwen3-8b:off")) cheap = arm(p, "cheap", models, reference);
+            if (p.require("strong", "the arm to escalate to, e.g. qwen3-8b:on")) strong = arm(p, "strong", models, reference);
+            longPrompt = p.integer("long_prompt_chars", 1, Integer.MAX_VALUE, "a positive whole number of characters");
+            keywords = keywords(p);
+        }
+
+        if (p.problems().count() != before) return Optional.empty();
+        if (fixed) return Optional.of(new Profile(name, description, new FixedArmRouter(name, arm.orElseThrow())));
+        if (ruleName.isEmpty() || cheap.isEmpty() || strong.isEmpty()) return Optional.empty();
+        return Optional.of(new Profile(name, description, new EscalationRule(name, cheap.get(), strong.get(),
+                (int) longPrompt.orElse(EscalationRule.DEFAULT_LONG_PROMPT_CHARS),
+                keywords == null ? EscalationRule.DEFAULT_KEYWORDS : keywords)));
+    }
+
+    /** An arm written model:thinking whose model exists and accepts that thinking. */
+    private static Optional<Arm> arm(Section p, String key, ModelsSection.Result models, Pool reference) {
+        Optional<String> text = p.string(key);
+        if (text.isEmpty()) return Optional.empty();
+        ModelsSection.Declared whole = models.declared().get(text.get());
+        if (whole != null) {
+            // "qwen3:8b" would parse as model qwen3 with thinking "8b"; say what is really missing.
+            String arms = reference.arms().stream().filter(a -> a.model().equals(whole.name())).map(Arm::label)
+                    .collect(Collectors.joining(" or "));
+            p.report(key, "names model '" + text.get() + "' without a thinking setting; write model:thinking"
+                    + (arms.isEmpty() ? "" : ", e.g. " + arms));
+            return Optional.empty();
+        }
+        Arm arm;
+        try {
+            arm = Arm.parse(text.get());
+        } catch (IllegalArgumentException e) {
+            p.report(key, e.getMessage());
+            return Optional.empty();
+        }
+        ModelsSection.Declared model = models.declared().get(arm.model());
+        if (model == null) {
+            // With no usable model names at all, the models section already says what is wrong.
+            if (!models.declared().isEmpty()) {
+                String guess = Spelling.closest(arm.model(), models.declared().keySet()).map(s -> "did you mean '" + s + "'? ").orElse("");
+                p.report(key, "unknown model '" + arm.model() + "'; " + guess + "known models: " + String.join(", ", models.declared().keySet()));
+            }
+            return Optional.empty();
+        }
+        if (model.thinking() == null) return Optional.empty(); // its thinking value is wrong and reported already
+        Optional<String> problem = reference.problemWith(arm);
+        if (problem.isPresent()) {
+            p.report(key, problem.get());
+            return Optional.empty();
+        }
+        return Optional.of(arm);
+    }
+
+    /** Reports each bad item; {@code null} when absent or wrong (the caller then uses the defaults or fails anyway). */
+    private static List<String> keywords(Section p) {
+        Optional<JsonNode> value = p.value("keywords");
+        if (value.isEmpty()) return null;
+        if (!value.get().isArray()) {
+            p.report("keywords", "must be a list of words or phrases, e.g. [prove, step by step], got " + Section.describe(value.get()));
+            return null;
+        }
+        List<String> keywords = new ArrayList<>();
+        for (int i = 0; i < value.get().size(); i++) {
+            JsonNode item = value.get().get(i);
+            String path = YamlTree.item(p.path("keywords"), i);
+            if (p.tree().alreadyReported(item)) continue;
+            if (!item.isTextual() || item.asText().isBlank()) {
+                Pos pos = p.tree().pos(path);
+                p.problems().add(path, pos.known() ? pos : p.pos("keywords"),
+                        "must be a non-empty word or phrase, got " + Section.describe(item));
+            } else {
+                keywords.add(item.asText().strip());
+            }
+        }
+        return keywords;
+    }
+
+    /**
+     * The {@code auto} profile for a config that has none: the cheapest model's cheapest arm for plain queries,
+     * escalating to the most expensive model's default arm. Prices order the models; equal prices (a pool of free
+     * local models) fall back to size, and then to file order.
+     */
+    static Profile derivedAuto(List<ModelCard> cards) {
+        ModelCard cheapest = cards.getFirst();
+        ModelCard strongest = cards.getFirst();
+        for (ModelCard card : cards) {
+            if (compare(card, cheapest) < 0) cheapest = card;
+            if (compare(card, strongest) > 0) strongest = card;
+        }
+        boolean hybrid = cheapest.thinking() == ThinkingSupport.QWEN3 || cheapest.thinking() == ThinkingSupport.DEEPSEEK;
+        Arm cheap = hybrid ? new Arm(cheapest.name(), Thinking.OFF) : cheapest.defaultArm();
+        Arm strong = strongest.defaultArm();
+        String name = GatewayConfig.DEFAULT_PROFILE;
+        String description = "derived from the pool (the config has no 'auto' profile): " + cheap.label()
+                + " (cheapest), escalating to " + strong.label() + " (most expensive) on long prompts or reasoning keywords";
+        return new Profile(name, description, new EscalationRule(name, cheap, strong,
+                EscalationRule.DEFAULT_LONG_PROMPT_CHARS, EscalationRule.DEFAULT_KEYWORDS));
+    }
+
+    /** By output price, then by size where both sizes are known; 0 means "no reason to prefer either". */
+    private static int compare(ModelCard a, ModelCard b) {
+        int byPrice = Double.compare(a.prices().outputPerMillion(), b.prices().outputPerMillion());
+        if (byPrice != 0 || a.paramsBillions() == null || b.paramsBillions() == null) return byPrice;
+        return Double.compare(a.paramsBillions(), b.paramsBillions());
+    }
+}
