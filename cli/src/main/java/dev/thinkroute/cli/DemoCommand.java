@@ -10,10 +10,12 @@ import dev.thinkroute.llm.replay.DataLocation;
 import dev.thinkroute.llm.replay.OutcomeTable;
 import dev.thinkroute.llm.replay.RecordedTables;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.io.IOException;
-import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.math.BigDecimal;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +52,10 @@ final class DemoCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "7", description = "Which questions: a seeded sample of the table (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    private final PrintStream out = System.out;
+    @Spec
+    CommandSpec spec;
+
+    private PrintWriter out;
 
     record Answer(String question, String request, String arm, String reason, String detail, long in, long out,
                   BigDecimal cost, Double score, String content) {
@@ -59,6 +64,7 @@ final class DemoCommand implements Callable<Integer> {
     @Override
     public Integer call() throws IOException, InterruptedException {
         if (questions < 1 || questions > 500) throw new CliException("--questions must be between 1 and 500, got " + questions);
+        out = spec.commandLine().getOut();
         Logging.quiet();
         GatewayConfig cfg = Setup.embedded("/dev/thinkroute/cli/demo.yaml");
         DataLocation location = Setup.data(data, cfg);
@@ -117,6 +123,7 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  model=mixtral-8x7b, reasoning_effort=high -> HTTP " + r.statusCode() + " " + r.body());
             out.println();
             out.println("Point any OpenAI SDK at a gateway of your own: thinkroute serve --config FILE  (see README.md)");
+            out.flush();
         }
         return 0;
     }

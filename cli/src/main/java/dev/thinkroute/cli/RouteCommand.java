@@ -10,9 +10,12 @@ import dev.thinkroute.gateway.chat.ChatRequest;
 import dev.thinkroute.gateway.chat.ChatRequestParser;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
+import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -21,6 +24,9 @@ import java.util.concurrent.Callable;
 @Command(name = "route", mixinStandardHelpOptions = true,
         description = "Print which arm would answer a question, and why. Calls no model.")
 final class RouteCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML config: models, profiles, server settings.")
     Path config;
@@ -46,11 +52,12 @@ final class RouteCommand implements Callable<Integer> {
             ArmSelector.Selection selection = new ArmSelector(cfg.pool(), cfg.profiles()).select(request);
             Decision d = selection.decision();
             ModelCard card = cfg.pool().require(d.arm().model());
-            System.out.println("arm:     " + d.arm().label());
-            System.out.println("reason:  " + d.reason().code());
-            System.out.println("why:     " + d.reason().detail());
-            if (selection.profile() != null) System.out.println("profile: " + selection.profile());
-            System.out.printf("price:   $%s in / $%s out per 1M tokens (%s, %s)%n",
+            PrintWriter out = spec.commandLine().getOut();
+            out.println("arm:     " + d.arm().label());
+            out.println("reason:  " + d.reason().code());
+            out.println("why:     " + d.reason().detail());
+            if (selection.profile() != null) out.println("profile: " + selection.profile());
+            out.printf("price:   $%s in / $%s out per 1M tokens (%s, %s)%n",
                     card.prices().inputPerMillion(), card.prices().outputPerMillion(), card.dialect().label(),
                     card.baseUrl() == null ? "table " + card.table() : card.baseUrl());
             return 0;

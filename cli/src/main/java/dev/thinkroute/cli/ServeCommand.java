@@ -4,7 +4,9 @@ import dev.thinkroute.gateway.Gateway;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.gateway.config.ServerSettings;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
 
 import java.nio.file.Path;
 import java.util.concurrent.CountDownLatch;
@@ -14,6 +16,9 @@ import java.util.concurrent.Callable;
 @Command(name = "serve", mixinStandardHelpOptions = true,
         description = "Run the OpenAI-compatible gateway over the models and profiles of a config file.")
 final class ServeCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
 
     @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "YAML config: models, profiles, server settings.")
     Path config;
@@ -44,7 +49,7 @@ final class ServeCommand implements Callable<Integer> {
             gateway.close();
             stopped.countDown();
         }, "thinkroute-shutdown"));
-        System.out.println("thinkroute gateway on " + gateway.baseUrl() + "  (models: "
+        spec.commandLine().getOut().println("thinkroute gateway on " + gateway.baseUrl() + "  (models: "
                 + String.join(", ", cfg.pool().cards().stream().map(c -> c.name()).toList())
                 + "; profiles: " + String.join(", ", cfg.profiles().keySet()) + ")");
         stopped.await();
