@@ -60,6 +60,9 @@ public final class Gateway implements AutoCloseable {
                 .post("/v1/chat/completions", chat)
                 .get("/v1/models", (req, res) -> models(config, res))
                 .get("/healthz", (req, res) -> health(config, res))
+                .any("/v1/chat/completions", (req, res) -> methodNotAllowed(req, res, "POST"))
+                .any("/v1/models", (req, res) -> methodNotAllowed(req, res, "GET"))
+                .any("/healthz", (req, res) -> methodNotAllowed(req, res, "GET"))
                 .any(Gateway::notFound);
         WebServer server = WebServer.builder()
                 .host(config.server().host())
@@ -141,6 +144,12 @@ public final class Gateway implements AutoCloseable {
         ChatHandler.sendError(res, new ApiException(404, "invalid_request_error", null, "unknown_url",
                 "unknown request URL: " + req.prologue().method().text() + " " + req.path().path()
                         + "; thinkroute serves POST /v1/chat/completions, GET /v1/models and GET /healthz"));
+    }
+
+    private static void methodNotAllowed(ServerRequest req, ServerResponse res, String allowed) {
+        res.header("Allow", allowed);
+        ChatHandler.sendError(res, new ApiException(405, "invalid_request_error", null, "method_not_allowed",
+                req.prologue().method().text() + " is not allowed on " + req.path().path() + "; use " + allowed));
     }
 
     private static void json(ServerResponse res, int status, ObjectNode body) {

@@ -5,6 +5,7 @@ import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
+import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.Profile;
 
 import java.util.ArrayList;
@@ -37,10 +38,11 @@ public final class ArmSelector {
 
         ModelCard card = pool.card(name).orElse(null);
         if (card != null) {
+            forced = adapt(forced, card);
             Arm arm = forced != null ? new Arm(card.name(), forced.thinking()) : card.defaultArm();
             check(arm, forced, param);
             String detail = forced != null
-                    ? "caller asked for model '" + card.name() + "' (" + param + ") with thinking '" + arm.thinking().label() + "' (" + forced.via() + ")"
+                    ? "caller asked for model '" + card.name() + "' (" + param + ") with thinking '" + arm.thinking().label() + "' (" + forced.describe() + ")"
                     : "caller asked for model '" + card.name() + "' (" + param + "); thinking '" + arm.thinking().label() + "' is its default";
             return new Selection(new Decision(arm, new Reason.CallerForced(param, detail)), null);
         }
@@ -56,16 +58,33 @@ public final class ArmSelector {
             check(decided.arm(), null, param);
             return new Selection(decided, profile.name());
         }
+        forced = adapt(forced, pool.require(decided.arm().model()));
         Arm arm = new Arm(decided.arm().model(), forced.thinking());
         check(arm, forced, param);
         String detail = "profile '" + profile.name() + "' chose model '" + arm.model() + "'; thinking '" + arm.thinking().label()
-                + "' forced by the caller (" + forced.via() + ")";
+                + "' forced by the caller (" + forced.describe() + ")";
         return new Selection(new Decision(arm, new Reason.CallerForced(forced.via(), detail)), profile.name());
+    }
+
+    /**
+     * OpenAI SDK applications often send {@code reasoning_effort} whatever the model; a model whose thinking is
+     * only switched on or off (Qwen3, DeepSeek V3.1) takes any effort level as "on" rather than refusing it.
+     * Explicit settings ({@code routing.thinking}) are never adapted.
+     */
+    private static CallerThinking adapt(CallerThinking forced, ModelCard card) {
+        if (forced == null || !"reasoning_effort".equals(forced.via()) || !(forced.thinking() instanceof Thinking.Effort effort)) {
+            return forced;
+        }
+        return switch (card.thinking()) {
+            case QWEN3, DEEPSEEK -> new CallerThinking(Thinking.ON, forced.via(),
+                    "'" + effort.label() + "' read as 'on', since " + card.name() + " has no effort levels");
+            case NONE, EFFORT, ALWAYS -> forced;
+        };
     }
 
     private void check(Arm arm, CallerThinking forced, String modelParam) {
         pool.problemWith(arm).ifPresent(problem -> {
-            throw ApiException.invalid(forced != null ? forced.via().startsWith("/") ? "messages" : forced.via() : modelParam,
+            throw ApiException.invalid(forced == null ? modelParam : forced.via().startsWith("/") ? "messages" : forced.via(),
                     "unsupported_thinking", problem);
         });
     }

@@ -92,6 +92,7 @@ public final class ChatHandler implements Handler {
         long created = nowSeconds();
         String model = decision.arm().model();
         SseWriter writer = new SseWriter(res);
+        String[] finishReason = {null};
         try {
             ChatResult result = upstream.stream(call, event -> {
                 // Headers go out with the first event, so an upstream that fails before answering still gets a
@@ -99,14 +100,19 @@ public final class ChatHandler implements Handler {
                 if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
                 switch (event) {
                     case StreamEvent.Delta d -> writer.frame(OpenAiShapes.deltaChunk(id, created, model, d));
-                    case StreamEvent.Finish f -> writer.frame(OpenAiShapes.finishChunk(id, created, model, f.finishReason()));
-                    case StreamEvent.UsageReport u -> { } // sent once, in the tail chunk, with the cost
+                    // Held back: the finish chunk goes out last, carrying the routing object and the cost.
+                    case StreamEvent.Finish f -> finishReason[0] = f.finishReason();
+                    case StreamEvent.UsageReport u -> { } // the gathered result has the final usage
                 }
             });
             double cost = card.cost(result.usage());
             OpenAiShapes.addOutcome(routing, result, cost);
             if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
-            writer.frame(OpenAiShapes.tailChunk(id, created, model, request.includeUsage() ? result.usage() : null, routing));
+            String finish = finishReason[0] != null ? finishReason[0] : result.finishReason();
+            writer.frame(OpenAiShapes.finishChunk(id, created, model, finish, routing));
+            // OpenAI sends a chunk with empty choices only when asked to (stream_options.include_usage); clients
+            // that read choices[0] of every chunk rely on that.
+            if (request.includeUsage()) writer.frame(OpenAiShapes.usageChunk(id, created, model, result.usage(), routing));
             writer.done();
             logOutcome(decision, result, cost, true);
         } catch (UpstreamException e) {
@@ -125,12 +131,22 @@ public final class ChatHandler implements Handler {
         }
     }
 
+    /**
+     * The caller's status for an upstream failure. Requests the upstream rejected as invalid (too long for its
+     * context, a parameter it refuses) come back as 400 and rate limits as 429, because SDKs retry 5xx answers and
+     * such a request would fail again; everything else the caller cannot fix is 502, or 504 for timeouts.
+     */
     static ApiException upstreamError(UpstreamException e) {
         return switch (e.kind()) {
             case TIMEOUT -> new ApiException(504, "api_error", null, "upstream_timeout", e.getMessage());
             case NOT_RECORDED -> new ApiException(404, "invalid_request_error", "messages", "prompt_not_recorded", e.getMessage());
             case NO_KEY -> new ApiException(502, "api_error", null, "upstream_key_missing", e.getMessage());
-            case UNREACHABLE, HTTP_ERROR, PROTOCOL -> new ApiException(502, "api_error", null, "upstream_error", e.getMessage());
+            case HTTP_ERROR -> switch (e.status()) {
+                case 400, 413, 422 -> new ApiException(400, "invalid_request_error", null, "upstream_rejected", e.getMessage());
+                case 429 -> new ApiException(429, "rate_limit_error", null, "upstream_rate_limited", e.getMessage());
+                default -> new ApiException(502, "api_error", null, "upstream_error", e.getMessage());
+            };
+            case UNREACHABLE, PROTOCOL -> new ApiException(502, "api_error", null, "upstream_error", e.getMessage());
         };
     }
 

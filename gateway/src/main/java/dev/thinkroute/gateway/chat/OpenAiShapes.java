@@ -68,15 +68,18 @@ public final class OpenAiShapes {
         return chunk(id, created, model, delta, null);
     }
 
-    public static ObjectNode finishChunk(String id, long created, String model, String finishReason) {
-        return chunk(id, created, model, F.objectNode(), finishReason == null ? "stop" : finishReason);
+    /** The chunk with the finish reason; it also carries the {@code routing} object, cost included. */
+    public static ObjectNode finishChunk(String id, long created, String model, String finishReason, ObjectNode routing) {
+        ObjectNode root = chunk(id, created, model, F.objectNode(), finishReason == null ? "stop" : finishReason);
+        root.set("routing", routing);
+        return root;
     }
 
-    /** The last chunk: no choices, the usage (when the caller asked for it) and the routing object. */
-    public static ObjectNode tailChunk(String id, long created, String model, Usage usage, ObjectNode routing) {
+    /** The usage chunk OpenAI sends last when {@code stream_options.include_usage} is set: empty choices, usage. */
+    public static ObjectNode usageChunk(String id, long created, String model, Usage usage, ObjectNode routing) {
         ObjectNode root = envelope(id, "chat.completion.chunk", created, model);
         root.set("choices", F.arrayNode());
-        if (usage != null) root.set("usage", usage(usage));
+        root.set("usage", usage(usage));
         root.set("routing", routing);
         return root;
     }

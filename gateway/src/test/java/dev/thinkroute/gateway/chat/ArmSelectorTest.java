@@ -102,4 +102,15 @@ class ArmSelectorTest {
                 () -> select("{'model':'cheap','messages':[{'role':'user','content':'q /think'}]}"));
         assertThat(soft.param()).isEqualTo("messages");
     }
+
+    @Test
+    void reasoningEffortOnAnOnOffModelIsReadAsOnAndTheReasonSaysSo() {
+        ArmSelector.Selection s = select("{'model':'qwen3-8b','reasoning_effort':'high','messages':[{'role':'user','content':'q'}]}");
+        assertThat(s.decision().arm().label()).isEqualTo("qwen3-8b:on");
+        assertThat(s.decision().reason().detail()).contains("reasoning_effort: 'high' read as 'on', since qwen3-8b has no effort levels");
+
+        ArmSelector.Selection viaProfile = select("{'model':'auto','reasoning_effort':'low','messages':[{'role':'user','content':'short'}]}");
+        assertThat(viaProfile.decision().arm().label()).isEqualTo("qwen3-8b:on");
+        assertThat(((Reason.CallerForced) viaProfile.decision().reason()).via()).isEqualTo("reasoning_effort");
+    }
 }
