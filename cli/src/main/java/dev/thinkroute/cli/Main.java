@@ -8,7 +8,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = Main.Version.class,
         description = "Hybrid-reasoning LLM router: answers each query with the cheapest (model, thinking) arm that gets it right.",
-        subcommands = {DemoCommand.class, ServeCommand.class, RouteCommand.class, CommandLine.HelpCommand.class})
+        subcommands = {DemoCommand.class, ServeCommand.class, RouteCommand.class, ImportCommand.class, TrainCommand.class,
+                CalibrateCommand.class, CompareCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

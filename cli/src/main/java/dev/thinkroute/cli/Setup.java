@@ -55,6 +55,15 @@ final class Setup {
         }
     }
 
+    /** The datasets root for commands without a config: --data, THINKROUTE_DATA, ../shared/datasets. */
+    static Path dataRoot(Path flag) {
+        try {
+            return DataLocation.resolve(flag).root();
+        } catch (MissingDataException e) {
+            throw new CliException(e.getMessage());
+        }
+    }
+
     static Function<ModelCard, Upstream> upstreams(GatewayConfig config, Supplier<Path> dataRoot) {
         UpstreamSettings settings = config.server().upstreamSettings(System::getenv);
         return card -> {

@@ -96,7 +96,7 @@ public final class ConfigLoader {
                 .map(ConfigLoader::server).orElse(ServerSettings.DEFAULTS);
         Path dataDir = root.string("data_dir").flatMap(dir -> resolve(root, dir, sourceForMessages)).orElse(null);
         ModelsSection.Result models = ModelsSection.read(root);
-        Map<String, Profile> written = ProfilesSection.read(root, models);
+        Map<String, Profile> written = ProfilesSection.read(root, models, sourceForMessages);
 
         if (!problems.isEmpty()) throw new ConfigException(sourceForMessages, problems.inFileOrder());
 

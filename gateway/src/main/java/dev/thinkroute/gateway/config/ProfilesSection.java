@@ -10,6 +10,7 @@ import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
 import dev.thinkroute.core.route.Profile;
 
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -22,16 +23,18 @@ import java.util.stream.Collectors;
 final class ProfilesSection {
 
     static final String ESCALATE = "escalate";
-    /** The rules a profile can name; a learned router will join them. */
+    /** The rules a profile can name. */
     static final List<String> RULES = List.of(ESCALATE);
     static final List<String> RULE_KEYS = List.of("cheap", "strong", "long_prompt_chars", "keywords");
-    static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm");
+    static final List<String> ROUTER_KEYS = List.of("alpha");
+    static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm",
+            "router", "alpha");
 
     private ProfilesSection() {
     }
 
     /** The profiles written in the file, in file order; only those read without problems. */
-    static Map<String, Profile> read(Section root, ModelsSection.Result models) {
+    static Map<String, Profile> read(Section root, ModelsSection.Result models, Path source) {
         Map<String, Profile> profiles = new LinkedHashMap<>();
         Optional<Section> section = root.section("profiles",
                 "a mapping of profile names to profiles, e.g. 'cheap: {arm: qwen3-8b:off}'");
@@ -51,7 +54,9 @@ final class ProfilesSection {
             }
             Section.of(all.tree(), all.problems(), entry.getValue(), all.path(name), all.pos(name),
                             "a profile (rule: escalate with cheap and strong arms, or arm: model:thinking)")
-                    .flatMap(profile -> readProfile(profile, name, models, reference))
+                    .flatMap(profile -> profile.has("router")
+                            ? LearnedProfile.read(profile, name, models, source)
+                            : readProfile(profile, name, models, reference))
                     .filter(profile -> all.problems().count() == before)
                     .ifPresent(profile -> profiles.put(name, profile));
         }
@@ -65,13 +70,16 @@ final class ProfilesSection {
         boolean rule = p.has("rule");
         boolean fixed = p.has("arm");
 
+        for (String key : ROUTER_KEYS) {
+            if (p.has(key)) p.report(key, "only used by learned profiles (router: FILE)");
+        }
         if (rule && fixed) {
             p.report("has both 'rule' and 'arm'; a profile is either a rule (rule: escalate, with cheap and strong) "
                     + "or one fixed arm (arm: model:thinking)");
         } else if (!rule && !fixed) {
             p.report(p.has("cheap") || p.has("strong")
                     ? "needs 'rule: escalate' to use cheap and strong (or 'arm: model:thinking' for one fixed arm)"
-                    : "needs either 'rule: escalate' (with cheap and strong arms) or 'arm: model:thinking'");
+                    : "needs one of 'router: FILE' (a learned router), 'rule: escalate' (with cheap and strong arms) or 'arm: model:thinking'");
         }
         // Without a rule, cheap and strong are still checked when they are what the profile is made of.
         boolean ruleShaped = rule || (!fixed && (p.has("cheap") || p.has("strong")));
