@@ -15,7 +15,10 @@ import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
 import picocli.CommandLine.Parameters;
 
+import dev.thinkroute.learn.router.LearnedRouter;
+
 import java.io.PrintWriter;
+import java.util.Locale;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
@@ -60,6 +63,16 @@ final class RouteCommand implements Callable<Integer> {
             out.printf("price:   $%s in / $%s out per 1M tokens (%s, %s)%n",
                     card.prices().inputPerMillion(), card.prices().outputPerMillion(), card.dialect().label(),
                     card.baseUrl() == null ? "table " + card.table() : card.baseUrl());
+            if (selection.profile() != null && cfg.profiles().get(selection.profile()).router() instanceof LearnedRouter learned) {
+                LearnedRouter.Predictions p = learned.predict(request.query().text());
+                out.printf(Locale.ROOT, "predictions of router '%s' (%s, α=%.4g; utility = quality − α·cost/%s):%n", learned.name(),
+                        learned.qualityModel().kind(), p.alpha(), String.format(Locale.ROOT, "$%.6f", learned.policy().costScale()));
+                out.printf(Locale.ROOT, "  %-45s %8s %12s %9s%n", "arm", "quality", "cost", "utility");
+                for (int a = 0; a < p.arms().size(); a++) {
+                    out.printf(Locale.ROOT, "%s %-45s %8.4f %12s %9.4f%n", a == p.chosen() ? "*" : " ", p.arms().get(a).label(),
+                            p.quality()[a], String.format(Locale.ROOT, "$%.7f", p.cost()[a]), p.utility()[a]);
+                }
+            }
             return 0;
         } catch (ApiException e) {
             String where = "routing.thinking".equals(e.param()) ? "--thinking" : "routing.model".equals(e.param()) || "model".equals(e.param()) ? "--model" : e.param();

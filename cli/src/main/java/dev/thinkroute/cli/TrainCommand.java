@@ -146,8 +146,8 @@ final class TrainCommand implements Callable<Integer> {
             }
         }
         artifact.write(file);
-        o.printf(Locale.ROOT, "router '%s' (%s, %s) trained in %.1fs on %d queries; α=%.4g for %s%s: out-of-fold quality %.4f at $%.6f per query%n",
-                routerName, predictor, artifact.quality().hyperParameters(), result.millis() / 1000.0, train.size(), result.calibration().alpha(),
+        o.printf(Locale.ROOT, "router '%s' (%s) trained in %.1fs on %d queries; α=%.4g for %s%s: out-of-fold quality %.4f at $%.6f per query%n",
+                routerName, predictor, result.millis() / 1000.0, train.size(), result.calibration().alpha(),
                 t.label(), result.calibration().met() ? "" : " (not met: " + result.calibration().note() + ")",
                 result.calibration().achieved().quality(), result.calibration().achieved().meanCost());
         o.println("artifact: " + file.toAbsolutePath());

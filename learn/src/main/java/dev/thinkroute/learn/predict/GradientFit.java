@@ -12,7 +12,9 @@ import java.util.stream.IntStream;
  * <p>Deterministic by construction, whatever the number of cores: each mini-batch is cut into fixed blocks of
  * {@link #BLOCK} rows, blocks run in parallel into their own gradient buffers, and the buffers are summed in block order.
  * The cut depends only on the batch, never on the thread count, so float sums happen in the same order everywhere;
- * randomness (shuffles, dropout masks) is drawn on the calling thread from one seeded {@link Random}.
+ * randomness (shuffles, dropout masks) is drawn on the calling thread from one seeded {@link Random}. Java's float
+ * arithmetic is IEEE-exact and the JIT may not reorder it; only Math's transcendental intrinsics may differ between
+ * machines, which is why {@link Bce} uses StrictMath.
  */
 final class GradientFit {
 

@@ -29,12 +29,12 @@ public final class MfTrainer implements QualityTrainer {
         }
 
         /**
-         * d ∈ {16, 64}; Adam 3e-4, decoupled decay 1, batches of 64, at most 100 epochs, patience 8. A linear model of
+         * d ∈ {16, 64}; Adam 3e-4, decoupled decay 1, batches of 64, at most 60 epochs, patience 8. A linear model of
          * the embedding overfits within a few epochs at higher rates; on the LLMRouter table (5.6k × 9) this slower,
          * more decayed setting was the best of rates 3e-4–3e-3, decays 0.01–10 and d 8–128.
          */
         public static Config defaults() {
-            return new Config(List.of(16, 64), new GradientSettings(3e-4, 1.0, 64, 100, 8));
+            return new Config(List.of(16, 64), new GradientSettings(3e-4, 1.0, 64, 60, 8));
         }
     }
 
