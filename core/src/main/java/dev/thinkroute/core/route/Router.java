@@ -9,4 +9,12 @@ import dev.thinkroute.core.Decision;
 @FunctionalInterface
 public interface Router {
     Decision route(Query query);
+
+    /**
+     * Whether this router honours a query's {@link Query.Constraints} (α, cost cap, allowed arms). Fixed rules do
+     * not, and the gateway refuses constraints sent to them rather than ignore them silently.
+     */
+    default boolean acceptsConstraints() {
+        return false;
+    }
 }

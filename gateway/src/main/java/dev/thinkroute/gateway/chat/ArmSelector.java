@@ -7,6 +7,7 @@ import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.Profile;
+import dev.thinkroute.core.route.Query;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -37,7 +38,12 @@ public final class ArmSelector {
         CallerThinking forced = request.thinking();
 
         ModelCard card = pool.card(name).orElse(null);
+        Query.Constraints limits = request.query().constraints();
         if (card != null) {
+            if (!limits.isNone()) {
+                throw ApiException.invalid(constraintParam(limits), "'" + constraintParam(limits) + "' applies to learned profiles; '"
+                        + card.name() + "' is a model, so there is nothing to choose");
+            }
             forced = adapt(forced, card);
             Arm arm = forced != null ? new Arm(card.name(), forced.thinking()) : card.defaultArm();
             check(arm, forced, param);
@@ -53,7 +59,16 @@ public final class ArmSelector {
             throw new ApiException(404, "invalid_request_error", param, "model_not_found",
                     "the model '" + name + "' does not exist; known profiles and models: " + String.join(", ", known));
         }
-        Decision decided = profile.router().route(request.query());
+        if (!limits.isNone() && !profile.router().acceptsConstraints()) {
+            throw ApiException.invalid(constraintParam(limits), "'" + constraintParam(limits) + "' applies to learned profiles (router: FILE); profile '"
+                    + profile.name() + "' is a fixed rule");
+        }
+        Decision decided;
+        try {
+            decided = profile.router().route(request.query());
+        } catch (IllegalArgumentException e) {
+            throw ApiException.invalid("routing.arms", e.getMessage());
+        }
         if (forced == null) {
             check(decided.arm(), null, param);
             return new Selection(decided, profile.name());
@@ -80,6 +95,10 @@ public final class ArmSelector {
                     "'" + effort.label() + "' read as 'on', since " + card.name() + " has no effort levels");
             case NONE, EFFORT, ALWAYS -> forced;
         };
+    }
+
+    private static String constraintParam(Query.Constraints limits) {
+        return limits.alpha() != null ? "routing.alpha" : limits.maxCostUsd() != null ? "routing.max_cost" : "routing.arms";
     }
 
     private void check(Arm arm, CallerThinking forced, String modelParam) {

@@ -37,7 +37,7 @@ public final class ChatRequestParser {
             .build();
 
     private static final Set<String> ROLES = Set.of("system", "developer", "user", "assistant", "tool", "function");
-    private static final Set<String> ROUTING_KEYS = Set.of("model", "thinking");
+    private static final Set<String> ROUTING_KEYS = Set.of("model", "thinking", "alpha", "max_cost", "arms");
     // Qwen3's soft switch: the last /think or /no_think of the user turn wins; only a trailing one is honoured here.
     private static final Pattern SOFT_SWITCH = Pattern.compile("\\s*/(think|no_think)\\s*$");
 
@@ -76,13 +76,14 @@ public final class ChatRequestParser {
 
         String routingModel = null;
         CallerThinking fromRouting = null;
+        Query.Constraints constraints = Query.Constraints.NONE;
         JsonNode routing = forward.remove("routing");
         if (routing != null && !routing.isNull()) {
             if (!routing.isObject()) throw ApiException.invalid("routing", "'routing' must be an object like {\"model\": \"…\", \"thinking\": \"off\"}, got " + kind(routing));
             for (Iterator<String> it = routing.fieldNames(); it.hasNext(); ) {
                 String key = it.next();
                 if (!ROUTING_KEYS.contains(key)) {
-                    throw ApiException.invalid("routing." + key, "unknown field 'routing." + key + "'; 'routing' accepts: model, thinking");
+                    throw ApiException.invalid("routing." + key, "unknown field 'routing." + key + "'; 'routing' accepts: model, thinking, alpha, max_cost, arms");
                 }
             }
             JsonNode rm = routing.get("model");
@@ -92,6 +93,7 @@ public final class ChatRequestParser {
             }
             JsonNode rt = routing.get("thinking");
             if (rt != null && !rt.isNull()) fromRouting = new CallerThinking(thinkingValue(rt, "routing.thinking"), "routing.thinking");
+            constraints = constraints((ObjectNode) routing);
         }
 
         CallerThinking fromKwargs = null;
@@ -127,7 +129,36 @@ public final class ChatRequestParser {
         String queryText = lastUser < 0 ? "" : textOf(messages.get(lastUser));
         int promptChars = 0;
         for (JsonNode m : messages) promptChars += textOf(m).length();
-        return new ChatRequest(forward, model, routingModel, thinking, stream, includeUsage, new Query(queryText, promptChars));
+        return new ChatRequest(forward, model, routingModel, thinking, stream, includeUsage, new Query(queryText, promptChars, constraints));
+    }
+
+    /** {@code routing.alpha}, {@code routing.max_cost} and {@code routing.arms}: limits for a learned router. */
+    private static Query.Constraints constraints(ObjectNode routing) {
+        Double alpha = nonNegative(routing.get("alpha"), "routing.alpha", "a number >= 0 (0: best predicted quality at any cost)");
+        Double maxCost = nonNegative(routing.get("max_cost"), "routing.max_cost", "a number of USD >= 0");
+        Set<String> arms = null;
+        JsonNode a = routing.get("arms");
+        if (a != null && !a.isNull()) {
+            if (!a.isArray() || a.isEmpty()) {
+                throw ApiException.invalid("routing.arms", "'routing.arms' must be a non-empty array of arms (model:thinking) or model names");
+            }
+            arms = new java.util.LinkedHashSet<>();
+            for (int i = 0; i < a.size(); i++) {
+                if (!a.get(i).isTextual() || a.get(i).asText().isBlank()) {
+                    throw ApiException.invalid("routing.arms[" + i + "]", "'routing.arms[" + i + "]' must be an arm (model:thinking) or a model name, got " + kind(a.get(i)));
+                }
+                arms.add(a.get(i).asText());
+            }
+        }
+        return new Query.Constraints(alpha, maxCost, arms);
+    }
+
+    private static Double nonNegative(JsonNode v, String param, String expected) {
+        if (v == null || v.isNull()) return null;
+        if (!v.isNumber() || !(v.doubleValue() >= 0) || Double.isInfinite(v.doubleValue())) {
+            throw ApiException.invalid(param, "'" + param + "' must be " + expected + ", got " + v);
+        }
+        return v.doubleValue();
     }
 
     private static CallerThinking first(CallerThinking... candidates) {

@@ -134,7 +134,7 @@ class ChatRequestParserTest {
             "image part                 | {'model':'m','messages':[{'role':'user','content':[{'type':'image_url','image_url':{'url':'x'}}]}]} | messages[0].content[0].type | 'image_url'",
             "stream not boolean         | {'model':'m','stream':'yes','messages':[{'role':'user','content':'q'}]} | stream            | true or false",
             "bad thinking               | {'model':'m','routing':{'thinking':'lots'},'messages':[{'role':'user','content':'q'}]} | routing.thinking | unknown thinking value 'lots'",
-            "unknown routing key        | {'model':'m','routing':{'alpah':1},'messages':[{'role':'user','content':'q'}]} | routing.alpah  | accepts: model, thinking",
+            "unknown routing key        | {'model':'m','routing':{'alpah':1},'messages':[{'role':'user','content':'q'}]} | routing.alpah  | accepts: model, thinking, alpha, max_cost, arms",
             "bad reasoning_effort       | {'model':'m','reasoning_effort':'extreme','messages':[{'role':'user','content':'q'}]} | reasoning_effort | 'extreme'",
             "enable_thinking not bool   | {'model':'m','chat_template_kwargs':{'enable_thinking':'yes'},'messages':[{'role':'user','content':'q'}]} | chat_template_kwargs.enable_thinking | true or false",
             "max_tokens negative        | {'model':'m','max_tokens':-5,'messages':[{'role':'user','content':'q'}]} | max_tokens       | positive integer",
@@ -154,5 +154,29 @@ class ChatRequestParserTest {
     void duplicateKeysAreRejectedRatherThanSilentlyResolved() {
         assertThatThrownBy(() -> parse("{'model':'a','model':'b','messages':[{'role':'user','content':'q'}]}"))
                 .isInstanceOf(ApiException.class).hasMessageContaining("Duplicate field 'model'");
+    }
+
+    @Test
+    void routingConstraintsForLearnedRoutersAreRead() {
+        ChatRequest r = parse("{'model':'auto','routing':{'alpha':0.5,'max_cost':0.002,'arms':['qwen3-8b:off','o4-mini']},"
+                + "'messages':[{'role':'user','content':'q'}]}");
+        assertThat(r.query().constraints().alpha()).isEqualTo(0.5);
+        assertThat(r.query().constraints().maxCostUsd()).isEqualTo(0.002);
+        assertThat(r.query().constraints().arms()).containsExactlyInAnyOrder("qwen3-8b:off", "o4-mini");
+        assertThat(parse("{'model':'auto','messages':[{'role':'user','content':'q'}]}").query().constraints().isNone()).isTrue();
+    }
+
+    @ParameterizedTest
+    @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
+            "{'alpha':-1}          | routing.alpha    | number >= 0",
+            "{'alpha':'high'}      | routing.alpha    | number >= 0",
+            "{'max_cost':-0.1}     | routing.max_cost | USD >= 0",
+            "{'arms':[]}           | routing.arms     | non-empty array",
+            "{'arms':['a', 3]}     | routing.arms[1]  | an arm (model:thinking) or a model name",
+    })
+    void badRoutingConstraintsAreA400NamingTheField(String routing, String param, String message) {
+        ApiException e = rejected("{'model':'auto','routing':" + routing + ",'messages':[{'role':'user','content':'q'}]}");
+        assertThat(e.param()).isEqualTo(param);
+        assertThat(e.getMessage()).contains(message);
     }
 }

@@ -7,12 +7,12 @@ import java.util.List;
 /** The registry of quality predictors by kind: a trainer with default settings for each, and the reader of their JSON. */
 public final class QualityModels {
 
-    private static final List<String> KINDS = List.of(KnnModel.KIND, MlpModel.KIND, MfModel.KIND);
+    private static final List<String> KINDS = List.of(KnnModel.KIND, MlpModel.KIND, MfModel.KIND, ClusterModel.KIND);
 
     private QualityModels() {
     }
 
-    /** The registered kinds: {@code knn}, {@code mlp}, {@code mf}. */
+    /** The registered kinds: {@code knn}, {@code mlp}, {@code mf}, {@code cluster}. */
     public static List<String> kinds() {
         return KINDS;
     }
@@ -23,6 +23,7 @@ public final class QualityModels {
             case KnnModel.KIND -> new KnnTrainer();
             case MlpModel.KIND -> new MlpTrainer();
             case MfModel.KIND -> new MfTrainer();
+            case ClusterModel.KIND -> new ClusterTrainer();
             default -> throw new IllegalArgumentException("unknown quality model kind '" + kind + "'; known kinds: " + String.join(", ", KINDS));
         };
     }
@@ -37,6 +38,7 @@ public final class QualityModels {
             case KnnModel.KIND -> KnnModel.fromJson(json);
             case MlpModel.KIND -> MlpModel.fromJson(json);
             case MfModel.KIND -> MfModel.fromJson(json);
+            case ClusterModel.KIND -> ClusterModel.fromJson(json);
             default -> throw new IllegalArgumentException("unknown quality model kind '" + k + "'; known kinds: " + String.join(", ", KINDS));
         };
     }

@@ -70,10 +70,39 @@ public final class LearnedRouter implements Router {
 
     @Override
     public Decision route(Query query) {
-        Predictions p = predict(query.text());
+        Query.Constraints limits = query.constraints();
+        CostAwarePolicy use = limits.alpha() == null ? policy : policy.withAlpha(limits.alpha());
+        boolean[] permitted = allowed;
+        if (limits.arms() != null) {
+            permitted = new boolean[arms.size()];
+            for (int a = 0; a < arms.size(); a++) {
+                Arm arm = arms.get(a);
+                permitted[a] = (allowed == null || allowed[a]) && (limits.arms().contains(arm.label()) || limits.arms().contains(arm.model()));
+            }
+            boolean any = false;
+            for (boolean b : permitted) any |= b;
+            if (!any) throw new IllegalArgumentException("none of the requested arms " + limits.arms() + " is among router '" + name
+                    + "''s arms " + servable());
+        }
+        double cap = limits.maxCostUsd() == null ? Double.POSITIVE_INFINITY : limits.maxCostUsd();
+        Predictions p = predict(query.text(), permitted, cap, use);
+        String capNote = p.cost()[p.chosen()] > cap ? "; no arm fits max_cost $" + cap + ", took the cheapest" : "";
         return new Decision(p.choice(), new Reason.Learned(name, String.format(Locale.ROOT,
-                "router '%s' (%s, α=%.4g): predicted quality %.3f at $%.6f, best utility of %d arms",
-                name, quality.kind(), policy.alpha(), p.quality()[p.chosen()], p.cost()[p.chosen()], arms.size())));
+                "router '%s' (%s, α=%.4g%s): predicted quality %.3f at $%.6f, best utility of %d arms%s",
+                name, quality.kind(), use.alpha(), limits.isNone() ? "" : ", caller limits applied",
+                p.quality()[p.chosen()], p.cost()[p.chosen()], arms.size(), capNote)));
+    }
+
+    @Override
+    public boolean acceptsConstraints() {
+        return true;
+    }
+
+    /** The arms this router may choose. */
+    public List<Arm> servable() {
+        List<Arm> out = new java.util.ArrayList<>();
+        for (int a = 0; a < arms.size(); a++) if (allowed == null || allowed[a]) out.add(arms.get(a));
+        return out;
     }
 
     public String name() {
