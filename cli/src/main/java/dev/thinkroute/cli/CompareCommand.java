@@ -128,7 +128,7 @@ final class CompareCommand implements Callable<Integer> {
             o.printf(Locale.ROOT, "%-34s %8.4f %12s %7s %7s %7s %8s %8s %12s%n", clip("always " + armOf(r, s)), s.accuracy(), usd(s.meanCost()),
                     "", "", "", "", "", "");
         }
-        o.printf(Locale.ROOT, "%-34s %8s %12s %7.3f %7s %7s %8.4f %8.3f %12s%n", "random (mix of single arms)", "", "", 0.5, pct(0.5), pct(0.8),
+        o.printf(Locale.ROOT, "%-34s %8s %12s %7.3f %7s %7s %8.4f %8.3f %12s%n", "random (best mix of single arms)", "", "", 0.5, pct(0.5), pct(0.8),
                 r.aiqRandom(), r.aiqOracle() > 0 ? r.aiqRandom() / r.aiqOracle() : Double.NaN, "");
         o.printf(Locale.ROOT, "%-34s %8.4f %12s %7s %7s %7s %8.4f %8.3f %12s%n", "oracle", r.oracle().accuracy(), usd(r.oracle().meanCost()),
                 "", "", "", r.aiqOracle(), 1.0, "");

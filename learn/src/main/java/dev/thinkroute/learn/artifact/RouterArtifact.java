@@ -98,11 +98,11 @@ public record RouterArtifact(String name, String encoderId, int dimension, List<
         try {
             root = JSON.readTree(file.toFile());
         } catch (NoSuchFileException | java.io.FileNotFoundException e) {
-            throw new IOException("router artifact not found: " + file.toAbsolutePath());
+            throw new IOException(Files.isDirectory(file) ? "router artifact " + file.toAbsolutePath() + " is a directory, not a file"
+                    : "router artifact not found: " + file.toAbsolutePath());
         } catch (com.fasterxml.jackson.core.JacksonException e) {
             throw new IOException("router artifact " + file + " is not valid JSON: " + e.getOriginalMessage());
         }
-        if (!Files.exists(file)) throw new IOException("router artifact not found: " + file.toAbsolutePath());
         try {
             return fromJson(root);
         } catch (RuntimeException e) {
@@ -119,9 +119,15 @@ public record RouterArtifact(String name, String encoderId, int dimension, List<
         if (arms.isEmpty()) throw new IllegalArgumentException("no arms");
         QualityModel quality = QualityModels.fromJson((ObjectNode) root.get("quality_model"));
         CostModel cost = CostModel.fromJson(root.path("cost_model"));
+        if (quality.armCount() != arms.size() || cost.armCount() != arms.size()) {
+            throw new IllegalArgumentException("it lists " + arms.size() + " arms but its quality model predicts " + quality.armCount()
+                    + " and its cost model " + cost.armCount());
+        }
+        int dimension = root.path("encoder").path("dimension").asInt();
+        if (dimension <= 0) throw new IllegalArgumentException("encoder.dimension must be a positive number, got " + root.path("encoder").path("dimension"));
         CostAwarePolicy policy = new CostAwarePolicy(root.path("policy").path("alpha").asDouble(), root.path("policy").path("cost_scale").asDouble());
         return new RouterArtifact(root.path("name").asText(), root.path("encoder").path("id").asText(),
-                root.path("encoder").path("dimension").asInt(), arms, quality, cost, policy,
+                dimension, arms, quality, cost, policy,
                 root.get("calibration") instanceof ObjectNode c ? c : null,
                 root.get("provenance") instanceof ObjectNode p ? p : null);
     }

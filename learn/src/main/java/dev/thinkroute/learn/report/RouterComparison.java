@@ -155,8 +155,9 @@ public final class RouterComparison {
                         int strong = RouterTrainer.bestArm(trainMatrix);
                         Calibration cal = Calibration.calibrate(calibrationTarget, trainSweep, strong, trainMatrix.meanScore(strong));
                         AlphaSweep.Point onTest = AlphaSweep.at(cal.alpha(), predictedQuality, predictedCost, test, cost.costScale());
+                        // The share of the arm calibration limited (train's best), which need not be test's best.
                         calibrated = new Calibrated(calibrationTarget.label(), cal.alpha(), onTest.quality(), onTest.meanCost(),
-                                onTest.share(gap.strongArm()), cal.met());
+                                onTest.share(strong), cal.met());
                     }
                 }
             }

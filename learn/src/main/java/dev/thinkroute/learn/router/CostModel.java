@@ -42,7 +42,8 @@ public final class CostModel {
         boolean[] tokens = new boolean[k];
         for (int a = 0; a < k; a++) {
             double sii = 0, soo = 0, sio = 0, sic = 0, soc = 0, sumOut = 0, sumCost = 0;
-            int n = 0;
+            int n = 0, withTokens = 0;
+            double costWithTokens = 0;
             for (int q = 0; q < train.size(); q++) {
                 double c = train.cost(q, a), in = train.inputTokens(q, a), out = train.outputTokens(q, a);
                 if (Double.isNaN(c)) continue;
@@ -55,16 +56,19 @@ public final class CostModel {
                 sic += in * c;
                 soc += out * c;
                 sumOut += out;
+                costWithTokens += c;
+                withTokens++;
             }
             mean[a] = n == 0 ? 0 : sumCost / n;
-            eout[a] = n == 0 ? 0 : sumOut / n;
+            // The mean over the rows that report tokens: rows without them say nothing about output length.
+            eout[a] = withTokens == 0 ? 0 : sumOut / withTokens;
             double det = sii * soo - sio * sio;
-            if (n >= 2 && det > 1e-9 * Math.max(1, sii * soo)) {
+            if (withTokens >= 2 && det > 1e-9 * Math.max(1, sii * soo)) {
                 double a1 = (sic * soo - soc * sio) / det;
                 double a2 = (soc * sii - sic * sio) / det;
                 pin[a] = Math.max(0, a1);
                 pout[a] = Math.max(0, a2);
-                // Trust the prices only where they reproduce the arm's mean cost (within 10%).
+                // Trust the prices only where they reproduce the mean cost of the same rows (within 10%).
                 double predictedMean = 0;
                 int m = 0;
                 for (int q = 0; q < train.size(); q++) {
@@ -74,7 +78,8 @@ public final class CostModel {
                     m++;
                 }
                 predictedMean = m == 0 ? 0 : predictedMean / m;
-                tokens[a] = mean[a] > 0 && Math.abs(predictedMean - mean[a]) <= 0.1 * mean[a];
+                double actualMean = costWithTokens / withTokens;
+                tokens[a] = actualMean > 0 && Math.abs(predictedMean - actualMean) <= 0.1 * actualMean;
             }
         }
         return new CostModel(pin, pout, eout, mean, tokens);

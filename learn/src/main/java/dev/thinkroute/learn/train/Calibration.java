@@ -41,7 +41,7 @@ public record Calibration(Target target, double alpha, AlphaSweep.Point achieved
                             || (p.meanCost() == best.meanCost() && p.quality() > best.quality()))) best = p;
                 }
                 if (best == null) {
-                    return closest(target, sweep, p -> -p.quality(), String.format(
+                    return closest(target, sweep, p -> -p.quality(), String.format(java.util.Locale.ROOT,
                             "no α reaches quality %.4f (best single %.4f − %.4f); took the best quality", floor, bestSingleQuality, t.delta()));
                 }
             }

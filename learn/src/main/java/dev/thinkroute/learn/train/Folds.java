@@ -38,8 +38,10 @@ public final class Folds {
     /** A seeded split: {@code [train rows, test rows]} with about {@code testFraction} of rows in test. */
     public static int[][] split(int n, double testFraction, long seed) {
         if (!(testFraction > 0 && testFraction < 1)) throw new IllegalArgumentException("test fraction must be in (0, 1), got " + testFraction);
+        if (n < 2) throw new IllegalArgumentException("a train/test split needs at least 2 rows, got " + n);
         int[] order = shuffled(n, seed);
-        int testSize = (int) Math.round(n * testFraction);
+        // At least one row on each side: an empty side makes every metric NaN or leaves nothing to fit.
+        int testSize = (int) Math.clamp(Math.round(n * testFraction), 1, n - 1);
         int[] test = java.util.Arrays.copyOfRange(order, 0, testSize);
         int[] train = java.util.Arrays.copyOfRange(order, testSize, n);
         java.util.Arrays.sort(test);
