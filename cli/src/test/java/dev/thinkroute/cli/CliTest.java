@@ -101,4 +101,63 @@ class CliTest {
         assertThat(r.code()).isEqualTo(2);
         assertThat(r.err()).contains("/no/such/thinkroute.yaml");
     }
+
+    /** A user's own outcome log: arithmetic is easy for both arms, proofs only for the strong one. */
+    private static Path ownLog(Path dir) throws IOException {
+        StringBuilder log = new StringBuilder();
+        String[] easy = {"What is %d plus %d?", "Add %d and %d.", "Compute %d + %d.", "How much is %d plus %d?"};
+        String[] hard = {"Prove that %d divides %d factorial.", "Show a rigorous proof that the sum of %d and %d odd numbers is even.",
+                "Derive a closed form for the series with %d terms starting at %d.", "Prove by induction on %d that the bound holds past %d."};
+        for (int i = 0; i < 60; i++) {
+            boolean isHard = i % 2 == 1;
+            String q = String.format((isHard ? hard : easy)[i / 2 % 4], i + 3, i * 7 + 1);
+            log.append(String.format(java.util.Locale.ROOT,
+                    "{\"query_id\":\"q%d\",\"query\":\"%s\",\"model\":\"small\",\"thinking\":\"off\",\"score\":%d,\"cost_usd\":0.0001}%n",
+                    i, q, isHard ? 0 : 1));
+            log.append(String.format(java.util.Locale.ROOT,
+                    "{\"query_id\":\"q%d\",\"query\":\"%s\",\"model\":\"large\",\"thinking\":\"on\",\"score\":1,\"cost_usd\":0.01}%n", i, q));
+        }
+        log.append("{\"query_id\": \"broken\"\n");
+        Path file = dir.resolve("mine.jsonl");
+        Files.writeString(file, log.toString());
+        return file;
+    }
+
+    @Test
+    void trainCalibrateAndRouteWithAUsersOwnLog(@TempDir Path dir) throws IOException {
+        Path log = ownLog(dir);
+        Path artifact = dir.resolve("router.json");
+        Run train = run("train", "--log", log.toString(), "--test-fraction", "0.25", "--predictor", "knn", "--folds", "3",
+                "--target", "quality-drop=0.05", "--cache", dir.resolve("cache").toString(), "--out", artifact.toString());
+        assertThat(train.code()).as(train.err()).isZero();
+        assertThat(train.err()).contains("mine.jsonl:121", "skipped 1 bad lines");
+        assertThat(train.out()).contains("held-out (15 queries", "artifact: " + artifact);
+        assertThat(Files.readString(artifact)).contains("\"format\" : \"thinkroute-router/1\"", "\"sha256\"", "quality-drop=0.05");
+
+        Run calibrate = run("calibrate", "--router", artifact.toString(), "--log", log.toString(), "--target", "strong-share=0.6",
+                "--cache", dir.resolve("cache").toString());
+        assertThat(calibrate.code()).as(calibrate.err()).isZero();
+        assertThat(calibrate.out()).contains("for strong-share=0.6", "% of calls to large:on");
+
+        Path config = dir.resolve("gateway.yaml");
+        Files.writeString(config, """
+                models:
+                  - {name: small, dialect: openai, base_url: "http://127.0.0.1:9/v1", price: {input: 0.1, output: 0.1}}
+                  - {name: large, dialect: openai, base_url: "http://127.0.0.1:9/v1", thinking: always, price: {input: 10, output: 10}}
+                profiles:
+                  auto: {router: router.json}
+                """);
+        Run easy = run("route", "-c", config.toString(), "What is 101 plus 5?");
+        assertThat(easy.code()).as(easy.err()).isZero();
+        assertThat(easy.out()).contains("reason:  learned", "predictions of router", "* small:off");
+        Run hard = run("route", "-c", config.toString(), "Prove that 11 divides 99 factorial.");
+        assertThat(hard.out()).contains("* large:on");
+    }
+
+    @Test
+    void trainRefusesAnUnknownPredictorOrTarget(@TempDir Path dir) throws IOException {
+        Path log = ownLog(dir);
+        assertThat(run("train", "--log", log.toString(), "--predictor", "forest").err()).contains("--predictor", "knn");
+        assertThat(run("train", "--log", log.toString(), "--target", "cheap").err()).contains("--target", "cost=<USD per query>");
+    }
 }
