@@ -10,6 +10,7 @@ import dev.thinkroute.learn.predict.KnnTrainer;
 import dev.thinkroute.learn.predict.MfTrainer;
 import dev.thinkroute.learn.predict.MlpTrainer;
 import dev.thinkroute.learn.predict.QualityModel;
+import dev.thinkroute.learn.predict.QualityModels;
 import dev.thinkroute.learn.predict.QualityTrainer;
 import dev.thinkroute.learn.predict.TrainingSet;
 import dev.thinkroute.learn.router.CostModel;
@@ -25,7 +26,7 @@ import java.util.Random;
  * <p>Latency depends on the model's shape, not on what it learned, so the data are random and the gradient-trained
  * models get the shape a real table gives them (the MLP's 128 hidden units, MF's larger rank of 64) after a single
  * epoch, which keeps each fork's set-up to a second or two. kNN is trained as shipped: it keeps every training row, and
- * scanning them is its cost.
+ * scanning them is its cost. Any other registered kind ({@code -p kind=...}) is trained with its default settings.
  */
 final class Workload {
 
@@ -108,7 +109,7 @@ final class Workload {
             case "knn" -> new KnnTrainer();
             case "mlp" -> new MlpTrainer(new MlpTrainer.Config(List.of(128), 0.3, oneEpoch(1e-3, 0.1)));
             case "mf" -> new MfTrainer(new MfTrainer.Config(List.of(64), oneEpoch(3e-4, 1.0)));
-            default -> throw new IllegalArgumentException("unknown predictor kind '" + kind + "'; known: knn, mlp, mf");
+            default -> QualityModels.trainer(kind); // any other registered kind, with its default settings
         };
     }
 
