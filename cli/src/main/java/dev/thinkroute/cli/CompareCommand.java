@@ -57,7 +57,7 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--seed", defaultValue = "42", description = "Seed of folds, splits and training (default: ${DEFAULT-VALUE}).")
     long seed;
 
-    @Option(names = "--predictors", defaultValue = "knn,mlp,mf", split = ",", description = "Predictors to compare (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--predictors", defaultValue = "knn,mlp,mf,cluster,ensemble", split = ",", description = "Predictors to compare: knn, mlp, mf, cluster, ensemble (default: ${DEFAULT-VALUE}).")
     List<String> predictors;
 
     @Option(names = "--target", defaultValue = "quality-drop=0.0", description = "Calibration target reported on a train/test split (default: ${DEFAULT-VALUE}; "

@@ -53,7 +53,7 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--test-fraction", paramLabel = "F", description = "Hold out a seeded fraction of the rows to measure on.")
     Double testFraction;
 
-    @Option(names = {"-p", "--predictor"}, defaultValue = "mlp", description = "knn, mlp or mf (default: ${DEFAULT-VALUE}).")
+    @Option(names = {"-p", "--predictor"}, defaultValue = "cluster", description = "knn, mlp, mf, cluster or ensemble (default: ${DEFAULT-VALUE}).")
     String predictor;
 
     @Option(names = "--target", defaultValue = "quality-drop=0.0", description = "Calibration target: " + Target.ACCEPTED + " (default: ${DEFAULT-VALUE}).")

@@ -7,12 +7,12 @@ import java.util.List;
 /** The registry of quality predictors by kind: a trainer with default settings for each, and the reader of their JSON. */
 public final class QualityModels {
 
-    private static final List<String> KINDS = List.of(KnnModel.KIND, MlpModel.KIND, MfModel.KIND, ClusterModel.KIND);
+    private static final List<String> KINDS = List.of(KnnModel.KIND, MlpModel.KIND, MfModel.KIND, ClusterModel.KIND, EnsembleModel.KIND);
 
     private QualityModels() {
     }
 
-    /** The registered kinds: {@code knn}, {@code mlp}, {@code mf}, {@code cluster}. */
+    /** The registered kinds: {@code knn}, {@code mlp}, {@code mf}, {@code cluster}, {@code ensemble}. */
     public static List<String> kinds() {
         return KINDS;
     }
@@ -24,6 +24,7 @@ public final class QualityModels {
             case MlpModel.KIND -> new MlpTrainer();
             case MfModel.KIND -> new MfTrainer();
             case ClusterModel.KIND -> new ClusterTrainer();
+            case EnsembleModel.KIND -> new EnsembleTrainer();
             default -> throw new IllegalArgumentException("unknown quality model kind '" + kind + "'; known kinds: " + String.join(", ", KINDS));
         };
     }
@@ -39,6 +40,7 @@ public final class QualityModels {
             case MlpModel.KIND -> MlpModel.fromJson(json);
             case MfModel.KIND -> MfModel.fromJson(json);
             case ClusterModel.KIND -> ClusterModel.fromJson(json);
+            case EnsembleModel.KIND -> EnsembleModel.fromJson(json);
             default -> throw new IllegalArgumentException("unknown quality model kind '" + k + "'; known kinds: " + String.join(", ", KINDS));
         };
     }

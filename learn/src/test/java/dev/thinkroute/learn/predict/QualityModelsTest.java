@@ -10,8 +10,8 @@ import org.junit.jupiter.api.Test;
 class QualityModelsTest {
 
     @Test
-    void registersKnnMlpAndMf() {
-        assertThat(QualityModels.kinds()).containsExactly("knn", "mlp", "mf");
+    void registersEveryKind() {
+        assertThat(QualityModels.kinds()).containsExactly("knn", "mlp", "mf", "cluster", "ensemble");
         for (String kind : QualityModels.kinds()) assertThat(QualityModels.trainer(kind).kind()).isEqualTo(kind);
     }
 
