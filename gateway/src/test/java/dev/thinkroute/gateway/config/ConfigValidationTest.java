@@ -110,7 +110,7 @@ class ConfigValidationTest {
                     "server.timeouts.conect_ms: unknown key; did you mean 'connect_ms'? allowed here: connect_ms, first_byte_ms, total_ms (line 3)",
                     "models[0].price.inptu: unknown key; did you mean 'input'? allowed here: input, output (line 9)",
                     "profiles.cheap.descripton: unknown key; did you mean 'description'? "
-                            + "allowed here: description, rule, cheap, strong, long_prompt_chars, keywords, arm (line 11)");
+                            + "allowed here: description, rule, cheap, strong, long_prompt_chars, keywords, arm, router, alpha (line 11)");
         }
 
         @Test
@@ -423,7 +423,7 @@ class ConfigValidationTest {
                     """)).containsExactly(
                     "profiles.both: has both 'rule' and 'arm'; a profile is either a rule (rule: escalate, with cheap and strong) "
                             + "or one fixed arm (arm: model:thinking) (line 7)",
-                    "profiles.neither: needs either 'rule: escalate' (with cheap and strong arms) or 'arm: model:thinking' (line 8)",
+                    "profiles.neither: needs one of 'router: FILE' (a learned router), 'rule: escalate' (with cheap and strong arms) or 'arm: model:thinking' (line 8)",
                     "profiles.halfway: needs 'rule: escalate' to use cheap and strong (or 'arm: model:thinking' for one fixed arm) (line 9)");
         }
 
