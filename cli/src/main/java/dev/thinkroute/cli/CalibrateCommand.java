@@ -34,16 +34,8 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = {"-r", "--router"}, required = true, paramLabel = "FILE", description = "The router artifact.")
     Path router;
 
-    static final class Source {
-        @Option(names = "--dataset", paramLabel = "NAME", description = "A public outcome table by importer name.")
-        String dataset;
-
-        @Option(names = "--log", paramLabel = "FILE", description = "An outcome log (JSONL).")
-        Path log;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    OutcomeSource source;
 
     @Option(names = "--target", required = true, description = Target.ACCEPTED)
     String target;
@@ -73,9 +65,7 @@ final class CalibrateCommand implements Callable<Integer> {
         } catch (IOException e) {
             throw new CliException(e.getMessage());
         }
-        LearnInputs.Loaded loaded = source.dataset != null
-                ? LearnInputs.dataset(source.dataset, Setup.dataRoot(data), err)
-                : LearnInputs.logs(source.log, null, err);
+        LearnInputs.Loaded loaded = source.load(data, null, err);
         // The rows' arms, in the artifact's order, so predictions and outcomes line up.
         OutcomeMatrix rows = loaded.matrix();
         int[] column = new int[artifact.arms().size()];

@@ -36,16 +36,8 @@ final class TrainCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    static final class Source {
-        @Option(names = "--dataset", paramLabel = "NAME", description = "A public outcome table by importer name.")
-        String dataset;
-
-        @Option(names = "--log", paramLabel = "FILE", description = "An outcome log (JSONL) of your own.")
-        Path log;
-    }
-
     @ArgGroup(exclusive = true, multiplicity = "1")
-    Source source;
+    OutcomeSource source;
 
     @Option(names = "--test", paramLabel = "FILE", description = "With --log: a log of held-out outcomes to measure the router on.")
     Path testLog;
@@ -92,10 +84,7 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--target: " + e.getMessage());
         }
-        if (testLog != null && source.log == null) throw new CliException("--test goes with --log");
-        LearnInputs.Loaded loaded = source.dataset != null
-                ? LearnInputs.dataset(source.dataset, Setup.dataRoot(data), err)
-                : LearnInputs.logs(source.log, testLog, err);
+        LearnInputs.Loaded loaded = source.load(data, testLog, err);
         if (!loaded.hasSplit() && testFraction != null) loaded = LearnInputs.withFraction(loaded, testFraction, seed);
         String routerName = name != null ? name : loaded.name().replaceAll("\\.jsonl$", "") + "-" + predictor;
         Path file = out != null ? out : Path.of("target", "routers", routerName + ".json");
