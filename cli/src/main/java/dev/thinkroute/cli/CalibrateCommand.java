@@ -9,6 +9,7 @@ import dev.thinkroute.learn.train.RouterTrainer;
 import dev.thinkroute.learn.train.Target;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -43,29 +44,22 @@ final class CalibrateCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "Where to write the recalibrated artifact (default: overwrite --router).")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Datasets root.")
-    Path data;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache directory.")
-    Path cache;
+    @Mixin
+    DataOptions paths;
 
     @Override
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        Target t;
-        try {
-            t = Target.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--target: " + e.getMessage());
-        }
+        Target t = LearnInputs.target(target);
         RouterArtifact artifact;
         try {
             artifact = RouterArtifact.read(router);
         } catch (IOException e) {
             throw new CliException(e.getMessage());
         }
-        LearnInputs.Loaded loaded = source.load(data, null, err);
+        LearnInputs.Loaded loaded = source.load(paths.data, null, err);
         // The rows' arms, in the artifact's order, so predictions and outcomes line up.
         OutcomeMatrix rows = loaded.matrix();
         int[] column = new int[artifact.arms().size()];
@@ -77,7 +71,7 @@ final class CalibrateCommand implements Callable<Integer> {
             }
         }
         OutcomeMatrix aligned = reorder(rows, column);
-        float[][] x = LearnInputs.embed(aligned, cache, err);
+        float[][] x = LearnInputs.embed(aligned, paths.cache, err);
         double[][] q = new double[aligned.size()][];
         for (int i = 0; i < q.length; i++) q[i] = artifact.quality().predict(x[i]);
         double[][] c = RouterTrainer.predictedCost(artifact.cost(), aligned);

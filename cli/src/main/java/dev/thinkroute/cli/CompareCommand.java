@@ -8,6 +8,7 @@ import dev.thinkroute.learn.report.RouterComparison;
 import dev.thinkroute.learn.train.Target;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -67,11 +68,9 @@ final class CompareCommand implements Callable<Integer> {
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/reports", description = "Where the JSON reports go (default: ${DEFAULT-VALUE}).")
     Path out;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Datasets root (default: $THINKROUTE_DATA, then ../shared/datasets).")
-    Path data;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache (default: $THINKROUTE_CACHE/embeddings or ~/.cache/thinkroute/embeddings).")
-    Path cache;
+    @Mixin
+    DataOptions paths;
 
     @Override
     public Integer call() throws IOException {
@@ -84,17 +83,12 @@ final class CompareCommand implements Callable<Integer> {
                 throw new CliException("--predictors: " + e.getMessage());
             }
         }
-        Target calibration;
-        try {
-            calibration = Target.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--target: " + e.getMessage());
-        }
+        Target calibration = LearnInputs.target(target);
         if (testLog != null && source.log == null) throw new CliException("--test goes with --log");
 
         List<LearnInputs.Loaded> inputs = new ArrayList<>();
         if (source.datasets != null) {
-            Path root = Setup.dataRoot(data);
+            Path root = Setup.dataRoot(paths.data);
             for (String name : source.datasets) inputs.add(LearnInputs.dataset(name.trim(), root, err));
         } else {
             inputs.add(LearnInputs.logs(source.log, testLog, err));
@@ -103,7 +97,7 @@ final class CompareCommand implements Callable<Integer> {
         ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
         for (LearnInputs.Loaded in : inputs) {
             LearnInputs.Loaded loaded = !in.hasSplit() && testFraction != null ? LearnInputs.withFraction(in, testFraction, seed) : in;
-            float[][] x = LearnInputs.embed(loaded.matrix(), cache, err);
+            float[][] x = LearnInputs.embed(loaded.matrix(), paths.cache, err);
             RouterComparison.Protocol protocol = loaded.hasSplit()
                     ? new RouterComparison.Split(loaded.train(), loaded.test(), loaded.split(), seed, folds)
                     : new RouterComparison.CrossValidation(folds, seed);

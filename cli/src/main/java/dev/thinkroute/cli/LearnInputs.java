@@ -14,6 +14,7 @@ import dev.thinkroute.learn.outcome.importer.ImportResult;
 import dev.thinkroute.learn.outcome.importer.Importers;
 import dev.thinkroute.learn.outcome.importer.LlmRouterDcImporter;
 import dev.thinkroute.learn.train.Folds;
+import dev.thinkroute.learn.train.Target;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
@@ -133,6 +134,15 @@ final class LearnInputs {
                     + " complete test queries; need at least 10 and 1 (a query is complete when every arm has a score and a cost)");
         }
         return new Loaded(name, complete, trainRows, testRows, split, sources, all.size() - complete.size());
+    }
+
+    /** The --target option, or a usage error naming the accepted forms. */
+    static Target target(String text) {
+        try {
+            return Target.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException("--target: " + e.getMessage());
+        }
     }
 
     /** Embeds every row's query (the last user message, end kept) through the on-disk cache, with a progress bar. */

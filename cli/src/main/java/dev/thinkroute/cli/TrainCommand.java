@@ -15,6 +15,7 @@ import dev.thinkroute.learn.train.RouterTrainer;
 import dev.thinkroute.learn.train.Target;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.Spec;
@@ -63,11 +64,9 @@ final class TrainCommand implements Callable<Integer> {
     @Option(names = "--name", description = "The router's name (default: <data>-<predictor>).")
     String name;
 
-    @Option(names = "--data", paramLabel = "DIR", description = "Datasets root (default: $THINKROUTE_DATA, then ../shared/datasets).")
-    Path data;
 
-    @Option(names = "--cache", paramLabel = "DIR", description = "Embedding cache directory.")
-    Path cache;
+    @Mixin
+    DataOptions paths;
 
     @Override
     public Integer call() throws IOException {
@@ -78,18 +77,13 @@ final class TrainCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--predictor: " + e.getMessage());
         }
-        Target t;
-        try {
-            t = Target.parse(target);
-        } catch (IllegalArgumentException e) {
-            throw new CliException("--target: " + e.getMessage());
-        }
-        LearnInputs.Loaded loaded = source.load(data, testLog, err);
+        Target t = LearnInputs.target(target);
+        LearnInputs.Loaded loaded = source.load(paths.data, testLog, err);
         if (!loaded.hasSplit() && testFraction != null) loaded = LearnInputs.withFraction(loaded, testFraction, seed);
         String routerName = name != null ? name : loaded.name().replaceAll("\\.jsonl$", "") + "-" + predictor;
         Path file = out != null ? out : Path.of("target", "routers", routerName + ".json");
 
-        float[][] x = LearnInputs.embed(loaded.matrix(), cache, err);
+        float[][] x = LearnInputs.embed(loaded.matrix(), paths.cache, err);
         int[] trainRows = loaded.hasSplit() ? loaded.train() : IntStream.range(0, loaded.matrix().size()).toArray();
         OutcomeMatrix train = loaded.matrix().rows(trainRows);
         float[][] trainX = IntStream.of(trainRows).mapToObj(i -> x[i]).toArray(float[][]::new);
