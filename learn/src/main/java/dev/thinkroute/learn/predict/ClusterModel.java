@@ -2,7 +2,6 @@ package dev.thinkroute.learn.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Arrays;
 
@@ -18,7 +17,7 @@ import java.util.Arrays;
  * estimate pools many queries, steady enough to rank arms by a small difference in quality, which is what a
  * cost-aware policy does. A query costs one dot product per centroid.
  */
-public final class ClusterModel implements QualityModel {
+public final class ClusterModel extends AbstractQualityModel {
 
     static final String KIND = "cluster";
     private static final int FORMAT = 1;
@@ -31,7 +30,6 @@ public final class ClusterModel implements QualityModel {
     private final float[] centroids;
     private final double[] estimates;
     private final double temperature;
-    private final ObjectNode hyperParameters;
 
     /**
      * @param sizes       the number of clusters of each member clustering
@@ -40,6 +38,7 @@ public final class ClusterModel implements QualityModel {
      * @param temperature 0 for the nearest centroid only, else the softmax temperature over cosine similarities
      */
     ClusterModel(int dimension, int arms, int[] sizes, float[] centroids, double[] estimates, double temperature, ObjectNode hyperParameters) {
+        super(KIND, FORMAT, hyperParameters);
         if (dimension < 1 || arms < 1 || sizes.length < 1) throw new IllegalArgumentException("cluster model needs a dimension, arms and a clustering");
         int t = 0;
         for (int s : sizes) {
@@ -57,12 +56,6 @@ public final class ClusterModel implements QualityModel {
         this.centroids = centroids;
         this.estimates = estimates;
         this.temperature = temperature;
-        this.hyperParameters = hyperParameters.deepCopy();
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -81,9 +74,7 @@ public final class ClusterModel implements QualityModel {
 
     @Override
     public double[] predict(float[] embedding) {
-        if (embedding.length != dimension) {
-            throw new IllegalArgumentException("embedding has " + embedding.length + " dimensions, this model expects " + dimension);
-        }
+        checkDimension(embedding, dimension);
         float[] q = new float[dimension];
         KnnModel.unit(embedding, q);
         float[] sim = new float[total];
@@ -146,21 +137,14 @@ public final class ClusterModel implements QualityModel {
     }
 
     @Override
-    public ObjectNode hyperParameters() {
-        return hyperParameters.deepCopy();
-    }
-
-    @Override
     public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("kind", KIND);
-        o.put("format", FORMAT);
+        ObjectNode o = jsonHeader();
         o.put("dimension", dimension);
         o.put("arms", arms);
         ArrayNode s = o.putArray("clusters");
         for (int size : sizes) s.add(size);
         o.put("temperature", temperature);
-        o.set("hyper_parameters", hyperParameters.deepCopy());
+        putHyperParameters(o);
         ObjectNode w = o.putObject("weights");
         WeightCodec.putFloats(w, "centroids", centroids, total, dimension);
         WeightCodec.putDoubles(w, "estimates", estimates, total, arms);
@@ -169,8 +153,7 @@ public final class ClusterModel implements QualityModel {
 
     /** Rebuilds a model from {@link #toJson()}. */
     public static ClusterModel fromJson(JsonNode o) {
-        int format = WeightCodec.intField(o, "format");
-        if (format != FORMAT) throw new IllegalArgumentException("cluster model JSON has format " + format + ", this build reads " + FORMAT);
+        checkFormat(o, KIND, FORMAT);
         int dim = WeightCodec.intField(o, "dimension");
         int arms = WeightCodec.intField(o, "arms");
         JsonNode s = o.get("clusters");
@@ -192,6 +175,6 @@ public final class ClusterModel implements QualityModel {
                 WeightCodec.floats(w, "centroids", (int) total * dim),
                 WeightCodec.doubles(w, "estimates", (int) total * arms),
                 WeightCodec.doubleField(o, "temperature"),
-                (ObjectNode) WeightCodec.objectField(o, "hyper_parameters"));
+                hyperParametersOf(o));
     }
 }

@@ -2,7 +2,6 @@ package dev.thinkroute.learn.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 
@@ -11,7 +10,7 @@ import java.util.List;
  * cluster model's coarse kinds of query, kNN's close neighbours, the MLP's smooth function of the embedding) average
  * to an estimate steadier than each. Holds its members whole; a query costs the sum of theirs.
  */
-public final class EnsembleModel implements QualityModel {
+public final class EnsembleModel extends AbstractQualityModel {
 
     static final String KIND = "ensemble";
     private static final int FORMAT = 1;
@@ -19,10 +18,10 @@ public final class EnsembleModel implements QualityModel {
     private final List<QualityModel> members;
     private final double[] weights;
     private final int arms;
-    private final ObjectNode hyperParameters;
 
     /** @param weights one per member, positive, summing to 1 */
     EnsembleModel(List<QualityModel> members, double[] weights, ObjectNode hyperParameters) {
+        super(KIND, FORMAT, hyperParameters);
         if (members.isEmpty()) throw new IllegalArgumentException("an ensemble needs a member");
         if (weights.length != members.size()) throw new IllegalArgumentException(members.size() + " members but " + weights.length + " weights");
         double sum = 0;
@@ -37,12 +36,6 @@ public final class EnsembleModel implements QualityModel {
         }
         this.members = List.copyOf(members);
         this.weights = weights.clone();
-        this.hyperParameters = hyperParameters.deepCopy();
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -70,19 +63,12 @@ public final class EnsembleModel implements QualityModel {
     }
 
     @Override
-    public ObjectNode hyperParameters() {
-        return hyperParameters.deepCopy();
-    }
-
-    @Override
     public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("kind", KIND);
-        o.put("format", FORMAT);
+        ObjectNode o = jsonHeader();
         o.put("arms", arms);
         ArrayNode w = o.putArray("weights");
         for (double v : weights) w.add(v);
-        o.set("hyper_parameters", hyperParameters.deepCopy());
+        putHyperParameters(o);
         ArrayNode m = o.putArray("members");
         for (QualityModel member : members) m.add(member.toJson());
         return o;
@@ -90,8 +76,7 @@ public final class EnsembleModel implements QualityModel {
 
     /** Rebuilds a model from {@link #toJson()}. */
     public static EnsembleModel fromJson(JsonNode o) {
-        int format = WeightCodec.intField(o, "format");
-        if (format != FORMAT) throw new IllegalArgumentException("ensemble model JSON has format " + format + ", this build reads " + FORMAT);
+        checkFormat(o, KIND, FORMAT);
         JsonNode m = o.get("members");
         JsonNode w = o.get("weights");
         if (m == null || !m.isArray() || m.isEmpty()) throw new IllegalArgumentException("quality model JSON: missing array field 'members'");
@@ -106,6 +91,6 @@ public final class EnsembleModel implements QualityModel {
             members.add(QualityModels.fromJson((ObjectNode) m.get(i)));
             weights[i] = w.get(i).doubleValue();
         }
-        return new EnsembleModel(members, weights, (ObjectNode) WeightCodec.objectField(o, "hyper_parameters"));
+        return new EnsembleModel(members, weights, hyperParametersOf(o));
     }
 }

@@ -1,7 +1,6 @@
 package dev.thinkroute.learn.predict;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.Locale;
 
@@ -12,7 +11,7 @@ import java.util.Locale;
  * embeddings (unit-normalised, one flat row-major matrix) and scores; a query scans them once and keeps the top k in a
  * bounded heap, O(n·dimension + n·log k), with no full sort.
  */
-public final class KnnModel implements QualityModel {
+public final class KnnModel extends AbstractQualityModel {
 
     static final String KIND = "knn";
     private static final int FORMAT = 1;
@@ -42,7 +41,6 @@ public final class KnnModel implements QualityModel {
     private final double[] prior;
     private final int k;
     private final Weighting weighting;
-    private final ObjectNode hyperParameters;
 
     /**
      * @param x     unit-normalised embeddings, row-major (rows × dimension)
@@ -50,6 +48,7 @@ public final class KnnModel implements QualityModel {
      * @param prior each arm's fallback score
      */
     KnnModel(int dimension, int arms, float[] x, double[] y, double[] prior, int k, Weighting weighting, ObjectNode hyperParameters) {
+        super(KIND, FORMAT, hyperParameters);
         this.dimension = dimension;
         this.arms = arms;
         this.rows = x.length / dimension;
@@ -62,12 +61,6 @@ public final class KnnModel implements QualityModel {
         this.prior = prior;
         this.k = Math.min(k, rows);
         this.weighting = weighting;
-        this.hyperParameters = hyperParameters.deepCopy();
-    }
-
-    @Override
-    public String kind() {
-        return KIND;
     }
 
     @Override
@@ -85,9 +78,7 @@ public final class KnnModel implements QualityModel {
 
     @Override
     public double[] predict(float[] embedding) {
-        if (embedding.length != dimension) {
-            throw new IllegalArgumentException("embedding has " + embedding.length + " dimensions, this model expects " + dimension);
-        }
+        checkDimension(embedding, dimension);
         float[] q = new float[dimension];
         unit(embedding, q);
         int[] idx = new int[k];
@@ -206,21 +197,14 @@ public final class KnnModel implements QualityModel {
     }
 
     @Override
-    public ObjectNode hyperParameters() {
-        return hyperParameters.deepCopy();
-    }
-
-    @Override
     public ObjectNode toJson() {
-        ObjectNode o = JsonNodeFactory.instance.objectNode();
-        o.put("kind", KIND);
-        o.put("format", FORMAT);
+        ObjectNode o = jsonHeader();
         o.put("dimension", dimension);
         o.put("arms", arms);
         o.put("rows", rows);
         o.put("k", k);
         o.put("weighting", weighting.label());
-        o.set("hyper_parameters", hyperParameters.deepCopy());
+        putHyperParameters(o);
         ObjectNode w = o.putObject("weights");
         WeightCodec.putFloats(w, "embeddings", x, rows, dimension);
         WeightCodec.putDoubles(w, "scores", y, rows, arms);
@@ -230,8 +214,7 @@ public final class KnnModel implements QualityModel {
 
     /** Rebuilds a model from {@link #toJson()}. */
     public static KnnModel fromJson(JsonNode o) {
-        int format = WeightCodec.intField(o, "format");
-        if (format != FORMAT) throw new IllegalArgumentException("knn model JSON has format " + format + ", this build reads " + FORMAT);
+        checkFormat(o, KIND, FORMAT);
         int dim = WeightCodec.intField(o, "dimension");
         int arms = WeightCodec.intField(o, "arms");
         int rows = WeightCodec.intField(o, "rows");
@@ -242,6 +225,6 @@ public final class KnnModel implements QualityModel {
                 WeightCodec.doubles(w, "arm_prior", arms),
                 WeightCodec.intField(o, "k"),
                 Weighting.of(WeightCodec.textField(o, "weighting")),
-                (ObjectNode) WeightCodec.objectField(o, "hyper_parameters"));
+                hyperParametersOf(o));
     }
 }

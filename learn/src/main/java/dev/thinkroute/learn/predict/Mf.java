@@ -8,27 +8,15 @@ import java.util.Random;
  * learned vector per arm, and the per-arm bias takes the place of P's bias. Layout: {@code p[i·d + k]},
  * {@code w[a·d + k]}, so the projection runs as contiguous, vectorisable loops.
  */
-final class Mf implements Network {
+final class Mf extends FlatNetwork {
 
     static final String[] NAMES = {"projection", "arm_vectors", "arm_bias"};
 
-    private final int inputs;
     private final int rank;
-    private final int arms;
-    private final float[][] params;
 
     Mf(int inputs, int rank, int arms, float[][] params) {
-        this.inputs = inputs;
+        super("MF", inputs, arms, params, shapes(inputs, rank, arms), NAMES);
         this.rank = rank;
-        this.arms = arms;
-        this.params = params;
-        int[] expected = shapes(inputs, rank, arms);
-        if (params.length != expected.length) throw new IllegalArgumentException("MF expects " + expected.length + " parameter arrays");
-        for (int p = 0; p < expected.length; p++) {
-            if (params[p].length != expected[p]) {
-                throw new IllegalArgumentException("MF parameter " + NAMES[p] + " has " + params[p].length + " values, expected " + expected[p]);
-            }
-        }
     }
 
     static int[] shapes(int inputs, int rank, int arms) {
@@ -54,18 +42,18 @@ final class Mf implements Network {
     }
 
     @Override
-    public int inputs() {
-        return inputs;
+    int width() {
+        return rank;
     }
 
     @Override
-    public int arms() {
-        return arms;
+    String[] names() {
+        return NAMES;
     }
 
     @Override
-    public float[][] parameters() {
-        return params;
+    int[][] tensorShapes() {
+        return new int[][]{{inputs, rank}, {arms, rank}, {arms}};
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.thinkroute.learn.predict;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Random;
 
@@ -59,38 +56,9 @@ public final class MfTrainer implements QualityTrainer {
 
     @Override
     public MfModel fit(TrainingSet train, TrainingSet validation, long seed) {
-        TrainingData.check(train, validation);
-        TrainingData.Split split = TrainingData.split(train, validation, seed);
-        Standardizer standardizer = Standardizer.fit(split.fit());
-        GradientFit.Rows fit = GradientFit.Rows.of(split.fit(), standardizer);
-        GradientFit.Rows monitor = GradientFit.Rows.of(split.monitor(), standardizer);
-        double[] means = TrainingData.armMeans(split.fit());
-        GradientSettings s = config.optimisation();
-
-        ArrayNode tried = JsonNodeFactory.instance.arrayNode();
-        Mf best = null;
-        GradientFit.Outcome bestOutcome = null;
-        for (int rank : config.rankGrid()) {
-            Mf net = Mf.init(train.dimension(), rank, train.armCount(), means, new Random(TrainingData.derive(seed, 2)));
-            GradientFit.Outcome outcome = GradientFit.run(net, fit, monitor, s, 0, TrainingData.derive(seed, 3));
-            tried.addObject().put("rank", rank).put("validation_loss", outcome.bestLoss()).put("best_epoch", outcome.bestEpoch());
-            if (best == null || outcome.bestLoss() < bestOutcome.bestLoss()) {
-                best = net;
-                bestOutcome = outcome;
-            }
-        }
-
-        ObjectNode hp = JsonNodeFactory.instance.objectNode();
-        hp.put("rank", best.rank());
-        hp.put("loss", "masked binary cross-entropy");
-        hp.put("optimiser", "adamw");
-        hp.put("learning_rate", s.learningRate());
-        hp.put("weight_decay", s.weightDecay());
-        hp.put("batch_size", s.batchSize());
-        hp.put("max_epochs", s.maxEpochs());
-        hp.put("patience", s.patience());
-        GradientFit.report(hp, bestOutcome, split);
-        hp.set("candidates", tried);
-        return new MfModel(standardizer, best, hp);
+        NetworkSearch.Result<Mf> r = NetworkSearch.fit(train, validation, seed, config.optimisation(), "rank", config.rankGrid(),
+                Mf::init, rank -> 0, (hp, best) -> {
+                });
+        return new MfModel(r.standardizer(), r.best(), r.hyperParameters());
     }
 }

@@ -7,29 +7,22 @@ import java.util.Random;
  * logistic regression. Weight layout: {@code w1[i·H + j]}, {@code w2[j·A + a]} (or {@code w[i·A + a]}), so the
  * inner loops run along contiguous memory and the JIT vectorises them.
  */
-final class Mlp implements Network {
+final class Mlp extends FlatNetwork {
 
-    private final int inputs;
     private final int hidden;
-    private final int arms;
-    private final float[][] params;
 
     Mlp(int inputs, int hidden, int arms, float[][] params) {
-        this.inputs = inputs;
+        super("MLP", inputs, arms, params, shapes(inputs, hidden, arms), names(hidden));
         this.hidden = hidden;
-        this.arms = arms;
-        this.params = params;
-        int[] expected = shapes(inputs, hidden, arms);
-        if (params.length != expected.length) throw new IllegalArgumentException("MLP expects " + expected.length + " parameter arrays");
-        for (int p = 0; p < expected.length; p++) {
-            if (params[p].length != expected[p]) {
-                throw new IllegalArgumentException("MLP parameter " + NAMES[hidden == 0 ? 0 : 1][p] + " has " + params[p].length + " values, expected " + expected[p]);
-            }
-        }
     }
 
     /** Names of the parameter arrays, as stored in JSON: [logistic, hidden]. */
     static final String[][] NAMES = {{"w", "b"}, {"w1", "b1", "w2", "b2"}};
+
+    /** Names of the parameter arrays of a network with {@code hidden} hidden units. */
+    static String[] names(int hidden) {
+        return NAMES[hidden == 0 ? 0 : 1];
+    }
 
     static int[] shapes(int inputs, int hidden, int arms) {
         return hidden == 0 ? new int[]{inputs * arms, arms} : new int[]{inputs * hidden, hidden, hidden * arms, arms};
@@ -59,18 +52,20 @@ final class Mlp implements Network {
     }
 
     @Override
-    public int inputs() {
-        return inputs;
+    int width() {
+        return hidden;
     }
 
     @Override
-    public int arms() {
-        return arms;
+    String[] names() {
+        return names(hidden);
     }
 
     @Override
-    public float[][] parameters() {
-        return params;
+    int[][] tensorShapes() {
+        return hidden == 0
+                ? new int[][]{{inputs, arms}, {arms}}
+                : new int[][]{{inputs, hidden}, {hidden}, {hidden, arms}, {arms}};
     }
 
     @Override

@@ -1,8 +1,5 @@
 package dev.thinkroute.learn.predict;
 
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.JsonNodeFactory;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import java.util.List;
 import java.util.Random;
 
@@ -62,42 +59,16 @@ public final class MlpTrainer implements QualityTrainer {
 
     @Override
     public MlpModel fit(TrainingSet train, TrainingSet validation, long seed) {
-        TrainingData.check(train, validation);
-        TrainingData.Split split = TrainingData.split(train, validation, seed);
-        Standardizer standardizer = Standardizer.fit(split.fit());
-        GradientFit.Rows fit = GradientFit.Rows.of(split.fit(), standardizer);
-        GradientFit.Rows monitor = GradientFit.Rows.of(split.monitor(), standardizer);
-        double[] means = TrainingData.armMeans(split.fit());
-        GradientSettings s = config.optimisation();
+        NetworkSearch.Result<Mlp> r = NetworkSearch.fit(train, validation, seed, config.optimisation(), "hidden_units", config.hiddenGrid(),
+                Mlp::init, this::dropout, (hp, best) -> {
+                    hp.put("activation", "relu");
+                    hp.put("dropout", dropout(best.hidden()));
+                });
+        return new MlpModel(r.standardizer(), r.best(), r.hyperParameters());
+    }
 
-        ArrayNode tried = JsonNodeFactory.instance.arrayNode();
-        Mlp best = null;
-        GradientFit.Outcome bestOutcome = null;
-        for (int hidden : config.hiddenGrid()) {
-            Mlp net = Mlp.init(train.dimension(), hidden, train.armCount(), means, new Random(TrainingData.derive(seed, 2)));
-            double dropout = hidden == 0 ? 0 : config.dropout();
-            GradientFit.Outcome outcome = GradientFit.run(net, fit, monitor, s, dropout, TrainingData.derive(seed, 3));
-            tried.addObject().put("hidden_units", hidden).put("validation_loss", outcome.bestLoss()).put("best_epoch", outcome.bestEpoch());
-            // Strictly lower: on a tie the earlier (grid-order) candidate stays.
-            if (best == null || outcome.bestLoss() < bestOutcome.bestLoss()) {
-                best = net;
-                bestOutcome = outcome;
-            }
-        }
-
-        ObjectNode hp = JsonNodeFactory.instance.objectNode();
-        hp.put("hidden_units", best.hidden());
-        hp.put("activation", "relu");
-        hp.put("dropout", best.hidden() == 0 ? 0 : config.dropout());
-        hp.put("loss", "masked binary cross-entropy");
-        hp.put("optimiser", "adamw");
-        hp.put("learning_rate", s.learningRate());
-        hp.put("weight_decay", s.weightDecay());
-        hp.put("batch_size", s.batchSize());
-        hp.put("max_epochs", s.maxEpochs());
-        hp.put("patience", s.patience());
-        GradientFit.report(hp, bestOutcome, split);
-        hp.set("candidates", tried);
-        return new MlpModel(standardizer, best, hp);
+    /** No dropout without a hidden layer. */
+    private double dropout(int hidden) {
+        return hidden == 0 ? 0 : config.dropout();
     }
 }
