@@ -3,6 +3,7 @@ package dev.thinkroute.cli;
 import dev.thinkroute.gateway.Gateway;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.gateway.config.ServerSettings;
+import dev.thinkroute.learn.router.LearnedRouter;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -42,6 +43,9 @@ final class ServeCommand implements Callable<Integer> {
                             s.connectTimeout(), s.firstByteTimeout(), s.totalTimeout()),
                     cfg.pool(), cfg.profiles(), cfg.dataDir());
         }
+        // Load the sentence encoder now, not on the first request: a learned profile's first caller would wait for it.
+        cfg.profiles().values().stream().map(p -> p.router()).filter(r -> r instanceof LearnedRouter).findFirst()
+                .ifPresent(r -> ((LearnedRouter) r).predict("warm-up"));
         GatewayConfig finalCfg = cfg;
         Gateway gateway = Setup.start(cfg, () -> Setup.data(data, finalCfg).root());
         CountDownLatch stopped = new CountDownLatch(1);
