@@ -3,6 +3,7 @@ package dev.thinkroute.cli;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.thinkroute.core.metric.RouterRun;
+import dev.thinkroute.eval.report.HtmlReport;
 import dev.thinkroute.learn.predict.QualityModels;
 import dev.thinkroute.learn.report.RouterComparison;
 import dev.thinkroute.learn.train.Target;
@@ -69,6 +70,9 @@ final class CompareCommand implements Callable<Integer> {
     Path out;
 
 
+    @Option(names = "--html", description = "Also write a self-contained HTML report and a PNG of the frontier next to the JSON.")
+    boolean html;
+
     @Mixin
     DataOptions paths;
 
@@ -107,6 +111,14 @@ final class CompareCommand implements Callable<Integer> {
             Path file = out.resolve("compare-" + loaded.name().replaceAll("[^A-Za-z0-9._-]", "_") + ".json");
             json.writeValue(file.toFile(), result);
             stdout.println("JSON report: " + file.toAbsolutePath());
+            if (html) {
+                String base = "compare-" + loaded.name().replaceAll("[^A-Za-z0-9._-]", "_");
+                HtmlReport report = HtmlReport.of(result);
+                Path page = out.resolve(base + ".html");
+                report.writeHtml(page);
+                report.writePng(out.resolve(base + ".png"));
+                stdout.println("HTML report: " + page.toAbsolutePath() + " (frontier plot: " + base + ".png)");
+            }
             stdout.println();
         }
         stdout.flush();
