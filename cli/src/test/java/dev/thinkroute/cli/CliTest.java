@@ -160,4 +160,31 @@ class CliTest {
         assertThat(run("train", "--log", log.toString(), "--predictor", "forest").err()).contains("--predictor", "knn");
         assertThat(run("train", "--log", log.toString(), "--target", "cheap").err()).contains("--target", "cost=<USD per query>");
     }
+
+    @Test
+    void collectWritesAnOutcomeLogAndResumesFromItsCache(@TempDir Path dir) throws IOException {
+        Path config = dir.resolve("pool.yaml");
+        Files.writeString(config, """
+                models:
+                  - {name: gpt-4-1106-preview, dialect: replay, table: routellm-gsm8k, price: {input: 10, output: 30}}
+                  - {name: mixtral, dialect: replay, table: routellm-gsm8k, upstream_model: mistralai/Mixtral-8x7B-Instruct-v0.1, price: {input: 0.6, output: 0.6}}
+                """);
+        Path log = dir.resolve("collected.jsonl");
+        String[] args = {"collect", "-c", config.toString(), "--dataset", "gsm8k", "--limit", "12", "--run-dir", dir.resolve("run").toString(),
+                "--out", log.toString()};
+        Run first = run(args);
+        assertThat(first.code()).as(first.err()).isZero();
+        assertThat(first.out()).contains("24 outcomes", "0 answered from the cache", "0 failed");
+        assertThat(Files.readAllLines(log)).hasSize(24).allSatisfy(l -> assertThat(l).contains("\"dataset\":\"gsm8k\""));
+        assertThat(dir.resolve("collected.jsonl.provenance.json")).exists();
+
+        Run again = run(args);
+        assertThat(again.code()).isZero();
+        assertThat(again.out()).contains("24 answered from the cache");
+        assertThat(Files.readAllLines(log)).hasSize(24);
+
+        Run bad = run("collect", "-c", config.toString(), "--dataset", "gsm9k");
+        assertThat(bad.code()).isEqualTo(2);
+        assertThat(bad.err()).contains("gsm9k", "gsm8k");
+    }
 }

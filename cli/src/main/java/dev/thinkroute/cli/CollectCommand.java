@@ -1,0 +1,147 @@
+package dev.thinkroute.cli;
+
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.eval.dataset.Dataset;
+import dev.thinkroute.eval.dataset.Datasets;
+import dev.thinkroute.eval.dataset.Example;
+import dev.thinkroute.eval.dataset.Loaded;
+import dev.thinkroute.eval.run.LiveRunner;
+import dev.thinkroute.eval.run.ResponseCache;
+import dev.thinkroute.eval.run.RunResult;
+import dev.thinkroute.eval.score.Scorers;
+import dev.thinkroute.gateway.config.GatewayConfig;
+import dev.thinkroute.learn.outcome.OutcomeLog;
+import dev.thinkroute.learn.outcome.Provenance;
+import dev.thinkroute.llm.Upstream;
+import dev.thinkroute.llm.replay.MissingDataException;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.Spec;
+
+import java.io.PrintWriter;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.NoSuchElementException;
+import java.util.concurrent.Callable;
+import java.util.function.Function;
+
+/** {@code thinkroute collect}: run a benchmark through chosen arms of a live pool and write the outcome log. */
+@Command(name = "collect", mixinStandardHelpOptions = true,
+        description = {"Ask every question of a dataset to each chosen arm of your pool (live servers from a config), score the "
+                + "answers, and write an outcome log that 'thinkroute train' reads: the data to train a router for your own models.",
+                "Responses are cached in the run directory, so an interrupted run continues where it stopped. "
+                        + "Exit code 3 when some calls failed after retries (they are counted, never scored as wrong)."})
+final class CollectCommand implements Callable<Integer> {
+
+    @Spec
+    CommandSpec spec;
+
+    @Option(names = {"-c", "--config"}, required = true, paramLabel = "FILE", description = "The pool: a gateway config.")
+    Path config;
+
+    @Option(names = "--dataset", required = true, paramLabel = "NAME", description = "A benchmark: gsm8k, math500, aime2024, hotpotqa, 2wiki, musique, bamboogle, nq, triviaqa…")
+    String dataset;
+
+    @Option(names = "--arms", split = ",", paramLabel = "ARM", description = "Arms as model:thinking (default: every arm of the pool).")
+    List<String> arms;
+
+    @Option(names = "--limit", paramLabel = "N", description = "Only the first N questions.")
+    Integer limit;
+
+    @Option(names = "--concurrency", defaultValue = "8", description = "Calls in flight at once (default: ${DEFAULT-VALUE}).")
+    int concurrency;
+
+    @Option(names = "--max-tokens", paramLabel = "N", description = "max_tokens per answer (default: the server's).")
+    Integer maxTokens;
+
+    @Option(names = "--run-dir", paramLabel = "DIR", description = "Where responses are cached (default: target/runs/<dataset>).")
+    Path runDir;
+
+    @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "The outcome log (default: target/outcomes/<dataset>-collected.jsonl).")
+    Path out;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "Datasets root (default: $THINKROUTE_DATA, then ../shared/datasets).")
+    Path data;
+
+    @Override
+    public Integer call() throws Exception {
+        PrintWriter o = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        GatewayConfig cfg = Setup.load(config);
+        Dataset ds;
+        try {
+            ds = Datasets.get(dataset);
+        } catch (NoSuchElementException | IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Path root = Setup.data(data, cfg).root();
+        Loaded loaded;
+        try {
+            loaded = ds.load(root);
+        } catch (MissingDataException e) {
+            throw new CliException(e.getMessage());
+        }
+        if (!loaded.skipped().isEmpty()) {
+            err.println(dataset + ": skipped " + loaded.skipped().size() + " rows, e.g. " + loaded.skipped().getFirst());
+        }
+        List<Example> examples = limit == null ? loaded.examples() : loaded.examples().subList(0, Math.min(limit, loaded.examples().size()));
+        List<Arm> chosen = new ArrayList<>();
+        if (arms == null) {
+            chosen.addAll(cfg.pool().arms());
+        } else {
+            for (String label : arms) {
+                Arm arm;
+                try {
+                    arm = Arm.parse(label.trim());
+                } catch (IllegalArgumentException e) {
+                    throw new CliException("--arms: " + e.getMessage());
+                }
+                cfg.pool().problemWith(arm).ifPresent(p -> { throw new CliException("--arms: " + p); });
+                chosen.add(arm);
+            }
+        }
+        Function<ModelCard, Upstream> factory = Setup.upstreams(cfg, () -> root);
+        Map<String, Upstream> upstreams = new LinkedHashMap<>();
+        for (Arm arm : chosen) upstreams.computeIfAbsent(arm.model(), m -> factory.apply(cfg.pool().require(m)));
+
+        Path dir = runDir != null ? runDir : Path.of("target", "runs", dataset);
+        Path log = out != null ? out : Path.of("target", "outcomes", dataset + "-collected.jsonl");
+        err.printf(Locale.ROOT, "collecting %s: %d questions × %d arms (%s), concurrency %d, cache %s%n", dataset, examples.size(), chosen.size(),
+                String.join(", ", chosen.stream().map(Arm::label).toList()), concurrency, dir.toAbsolutePath());
+        Progress bar = new Progress(err, "collect " + dataset);
+        RunResult result;
+        try (ResponseCache cache = ResponseCache.open(dir)) {
+            cache.warnings().forEach(w -> err.println("cache: " + w));
+            LiveRunner.Options d = LiveRunner.Options.DEFAULTS;
+            LiveRunner runner = new LiveRunner(upstreams, cache,
+                    new LiveRunner.Options(concurrency, d.maxAttempts(), d.baseBackoff(), d.maxBackoff(), d.seed(), maxTokens, d.retryFailed()),
+                    p -> bar.update(p.done(), p.total()));
+            result = runner.run(dataset, examples, Scorers.get(ds.scorer()), chosen);
+        } finally {
+            bar.finish();
+            upstreams.values().forEach(Upstream::close);
+        }
+        var outcomes = result.toOutcomes(dataset);
+        Provenance provenance = new Provenance("collect", dataset, root.toString(), List.of(), "usage reported by each upstream (estimated where "
+                + "it reported none) × the model card's prices", Map.of(), List.of("config " + config.toAbsolutePath()),
+                "thinkroute collect " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), Provenance.now(),
+                examples.size(), loaded.skipped().size(), outcomes.size());
+        OutcomeLog.write(log, outcomes, provenance);
+
+        o.printf(Locale.ROOT, "%-40s %6s %7s %8s %7s %8s %12s%n", "arm", "pairs", "scored", "unparsed", "failed", "score", "cost USD");
+        for (Map.Entry<String, RunResult.Totals> e : result.totalsByArm().entrySet()) {
+            RunResult.Totals t = e.getValue();
+            o.printf(Locale.ROOT, "%-40s %6d %7d %8d %7d %8.4f %12.6f%n", e.getKey(), t.pairs(), t.scored(), t.unparsed(), t.failed(), t.meanScore(), t.costUsd());
+        }
+        RunResult.Totals all = result.totals();
+        o.printf(Locale.ROOT, "%d outcomes -> %s (%d answered from the cache, %d failed)%n", outcomes.size(), log.toAbsolutePath(), all.fromCache(), all.failed());
+        o.flush();
+        return all.failed() > 0 ? 3 : 0;
+    }
+}
