@@ -23,8 +23,10 @@ final class Progress {
     synchronized void update(int done, int total) {
         long now = System.nanoTime();
         if (!terminal) {
-            int quarter = total == 0 ? 4 : (int) (4L * done / total);
-            if (quarter == lastQuarter || (quarter < 4 && done < total && quarter == 0 && lastQuarter >= 0)) return;
+            // Nothing to do (e.g. every text already cached) prints nothing; otherwise one line at 25, 50, 75 and 100%.
+            if (total == 0) return;
+            int quarter = (int) (4L * done / total);
+            if (quarter == 0 || quarter == lastQuarter) return;
             lastQuarter = quarter;
             double secs = Math.max(1e-9, (now - started) / 1e9);
             err.printf(Locale.ROOT, "%s: %d/%d (%.0f/s)%n", label, done, total, done / secs);

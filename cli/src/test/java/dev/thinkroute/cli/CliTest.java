@@ -9,6 +9,7 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -31,26 +32,37 @@ class CliTest {
     }
 
     @Test
-    void demoRoutesQuestionsThroughTheGatewayAndComparesWithEachSingleModel() {
-        Run r = run("demo", "--questions", "4");
+    void demoTrainsARouterServesItThroughTheGatewayAndComparesItWithTheBaselines(@TempDir Path dir) {
+        Path reports = dir.resolve("reports");
+        Run r = run("demo", "--questions", "60", "--cache", dir.resolve("cache").toString(), "--out", reports.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
-                .contains("replaying RouteLLM's recorded GSM8K answers")
-                .contains("model=gpt-4-1106-preview")          // a pinned model
-                .contains("routing.model=mixtral")             // the routing extension
-                .contains("stream, auto")                      // a streamed request
-                .contains("caller-forced").contains("profile-rule")
-                .contains("always mixtral-8x7b:off").contains("always gpt-4-1106-preview:off")
-                .contains("HTTP 400").contains("\"param\":\"reasoning_effort\"");
-        // Four numbered rows, each with an arm and a cost.
-        assertThat(r.out().lines().filter(l -> l.matches("^[1-4] +.*(mixtral-8x7b|gpt-4-1106-preview):off .*"))).hasSize(4);
+                .contains("RouteLLM's recorded GSM8K answers", "1319 questions", "train a router on 659 questions")
+                .containsPattern("router 'demo-gsm8k-knn' trained in [0-9.]+ s on 659 questions; α=[0-9.]+ calibrated for quality-drop=0.01")
+                .contains("first request streamed (model=auto, stream=true)", "[learned]")
+                .contains("60 held-out GSM8K questions")
+                .contains("HTTP 400").contains("\"param\":\"reasoning_effort\"")
+                .contains("HTML report", reports.resolve("demo-gsm8k.html").toAbsolutePath().toString());
+        // The table: each baseline and the router at three α, each with accuracy, cost per query and share of calls to GPT-4.
+        String cells = " +\\d+\\.\\d% +\\$0\\.\\d{6} +\\d+%.*";
+        List<String> lines = r.out().lines().toList();
+        for (String label : List.of("always mixtral-8x7b", "always gpt-4-1106-preview", "random at the router's cost",
+                "oracle \\(best model per question\\)")) {
+            assertThat(lines).as(label).anyMatch(l -> l.matches(" +" + label + cells));
+        }
+        assertThat(lines).filteredOn(l -> l.matches(" +router α=[0-9.]+ \\((calibrated|cheaper|best quality)\\)" + cells + "pt")).hasSize(3);
+        assertThat(lines).anyMatch(l -> l.matches(" +always mixtral-8x7b +[0-9.]+% +\\$0\\.\\d+ +0% *"));
+        assertThat(lines).anyMatch(l -> l.matches(" +always gpt-4-1106-preview +[0-9.]+% +\\$0\\.\\d+ +100% *"));
+        assertThat(reports.resolve("demo-gsm8k.html")).isNotEmptyFile();
+        assertThat(reports.resolve("demo-gsm8k.png")).isNotEmptyFile();
+        assertThat(r.err()).contains("model=auto, routing.alpha=0: 60/60", "model=strong: 60/60");
     }
 
     @Test
     void demoRefusesANonsenseQuestionCount() {
         Run r = run("demo", "--questions", "0");
         assertThat(r.code()).isEqualTo(2);
-        assertThat(r.err()).contains("--questions must be between 1 and 500");
+        assertThat(r.err()).contains("--questions must be at least 1");
     }
 
     @Test
