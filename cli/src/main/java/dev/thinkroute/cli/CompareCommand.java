@@ -130,8 +130,10 @@ final class CompareCommand implements Callable<Integer> {
                 loaded.incompleteRows() > 0 ? " (" + loaded.incompleteRows() + " queries without every arm left out)" : "");
         String head = "%-34s %8s %12s %7s %7s %7s %8s %8s %12s%n";
         o.printf(Locale.ROOT, head, "router", "quality", "cost/query", "APGR", "CPT50", "CPT80", "AIQ", "AIQ/orc", "match-best $");
-        for (RouterRun s : r.singleArms()) {
-            o.printf(Locale.ROOT, "%-34s %8.4f %12s %7s %7s %7s %8s %8s %12s%n", clip("always " + armOf(r, s)), s.accuracy(), usd(s.meanCost()),
+        // singleArms() is in arm order, so the i-th run is the i-th arm's.
+        for (int a = 0; a < r.singleArms().size(); a++) {
+            RouterRun s = r.singleArms().get(a);
+            o.printf(Locale.ROOT, "%-34s %8.4f %12s %7s %7s %7s %8s %8s %12s%n", clip("always " + r.arms().get(a)), s.accuracy(), usd(s.meanCost()),
                     "", "", "", "", "", "");
         }
         o.printf(Locale.ROOT, "%-34s %8s %12s %7.3f %7s %7s %8.4f %8.3f %12s%n", "random (best mix of single arms)", "", "", 0.5, pct(0.5), pct(0.8),
@@ -149,16 +151,12 @@ final class CompareCommand implements Callable<Integer> {
                         c.met() ? "" : ", not met on train", c.strongShare());
             }
         }
-        double bestSingle = r.singleArms().stream().mapToDouble(RouterRun::accuracy).max().orElse(Double.NaN);
-        RouterRun best = r.singleArms().stream().filter(s -> s.accuracy() == bestSingle).findFirst().orElseThrow();
+        int bestArm = r.gap().strongArm();
+        RouterRun best = r.singleArms().get(bestArm);
+        double bestSingle = best.accuracy();
         o.printf(Locale.ROOT, "best single arm %s: quality %.4f at %s; APGR/CPT use weak = cheapest arm, strong = best single arm; "
-                + "CPT is in normalised cost (0 = weak's, 1 = strong's); AIQ over [%s, %s]%n", armOf(r, best), bestSingle,
+                + "CPT is in normalised cost (0 = weak's, 1 = strong's); AIQ over [%s, %s]%n", r.arms().get(bestArm), bestSingle,
                 usd(best.meanCost()), usd(r.cMin()), usd(r.cMax()));
-    }
-
-    private static String armOf(RouterComparison.Result r, RouterRun single) {
-        for (int a = 0; a < single.armShare().size(); a++) if (single.armShare().get(a) == 1.0) return r.arms().get(a);
-        return "?";
     }
 
     private static String usd(double v) {

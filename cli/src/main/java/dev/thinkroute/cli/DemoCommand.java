@@ -172,7 +172,8 @@ final class DemoCommand implements Callable<Integer> {
 
         // 5. The report: the router's whole frontier on the same halves.
         RouterComparison.Result comparison = RouterComparison.run(TABLE, all, x,
-                new RouterComparison.Split(loaded.train(), loaded.test(), loaded.split(), seed, 5), List.of(predictor), target, line -> { });
+                new RouterComparison.Split(loaded.train(), loaded.test(), loaded.split(), seed, 5), List.of(predictor),
+                null /* calibrated and printed above: no second round of calibration folds */, line -> { });
         Files.createDirectories(reports);
         HtmlReport report = HtmlReport.of(comparison);
         Path page = reports.resolve("demo-gsm8k.html");

@@ -4,8 +4,8 @@ import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.metric.OutcomeMatrix;
 import dev.thinkroute.learn.embed.CachedEncoder;
 import dev.thinkroute.learn.embed.EmbeddingCache;
-import dev.thinkroute.learn.embed.MiniLmEncoder;
 import dev.thinkroute.learn.embed.QueryText;
+import dev.thinkroute.learn.router.Encoders;
 import dev.thinkroute.learn.outcome.InvalidOutcomeLogException;
 import dev.thinkroute.learn.outcome.LoadedLog;
 import dev.thinkroute.learn.outcome.OutcomeLog;
@@ -148,7 +148,9 @@ final class LearnInputs {
     /** Embeds every row's query (the last user message, end kept) through the on-disk cache, with a progress bar. */
     static float[][] embed(OutcomeMatrix matrix, Path cacheDir, PrintWriter err) {
         Path dir = cacheDir != null ? cacheDir : EmbeddingCache.defaultDirectory();
-        try (CachedEncoder encoder = new CachedEncoder(new MiniLmEncoder(), dir)) {
+        // The process-wide encoder: a demo or a comparison of several datasets loads the ONNX model once, and the
+        // gateway started afterwards uses the same session. Closing the cache leaves the shared encoder open.
+        try (CachedEncoder encoder = new CachedEncoder(Encoders.shared(), dir)) {
             List<String> texts = matrix.queries().stream().map(QueryText::of).toList();
             Progress bar = new Progress(err, "embedding queries");
             List<float[]> vectors = encoder.embedAll(texts, bar::update);

@@ -11,6 +11,7 @@ import dev.thinkroute.gateway.chat.ArmSelector;
 import dev.thinkroute.gateway.chat.ChatHandler;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.llm.Upstream;
+import io.helidon.http.Status;
 import io.helidon.webserver.WebServer;
 import io.helidon.webserver.http.HttpRouting;
 import io.helidon.webserver.http.ServerRequest;
@@ -122,7 +123,7 @@ public final class Gateway implements AutoCloseable {
         ObjectNode root = f.objectNode();
         root.put("object", "list");
         root.set("data", data);
-        json(res, 200, root);
+        ChatHandler.sendJson(res, Status.OK_200, root);
     }
 
     private static void fill(ObjectNode m, String id) {
@@ -137,7 +138,7 @@ public final class Gateway implements AutoCloseable {
         root.put("status", "ok");
         root.put("models", config.pool().cards().size());
         root.put("profiles", config.profiles().size());
-        json(res, 200, root);
+        ChatHandler.sendJson(res, Status.OK_200, root);
     }
 
     private static void notFound(ServerRequest req, ServerResponse res) {
@@ -150,11 +151,5 @@ public final class Gateway implements AutoCloseable {
         res.header("Allow", allowed);
         ChatHandler.sendError(res, new ApiException(405, "invalid_request_error", null, "method_not_allowed",
                 req.prologue().method().text() + " is not allowed on " + req.path().path() + "; use " + allowed));
-    }
-
-    private static void json(ServerResponse res, int status, ObjectNode body) {
-        res.status(status);
-        res.header("Content-Type", "application/json");
-        res.send(body.toString().getBytes(java.nio.charset.StandardCharsets.UTF_8));
     }
 }

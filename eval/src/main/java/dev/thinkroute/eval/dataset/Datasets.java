@@ -55,9 +55,9 @@ public final class Datasets {
 
     private static Map<String, Dataset> build() {
         Map<String, Dataset> m = new LinkedHashMap<>();
-        add(m, new JsonlDataset("gsm8k", Path.of("gsm8k_openai/test.jsonl"),
+        add(m, new JsonDataset("gsm8k", Path.of("gsm8k_openai/test.jsonl"),
                 FieldMapping.of("question", "answer", null).withGold(Datasets::gsm8kGold), "math"));
-        add(m, new JsonArrayDataset("math500", Path.of("adaptthink_testsets/math.json"),
+        add(m, new JsonDataset("math500", Path.of("adaptthink_testsets/math.json"),
                 FieldMapping.of("problem", "answer", "unique_id").withExtraMeta(r -> {
                     Map<String, String> meta = new LinkedHashMap<>();
                     String level = level(FieldMapping.text(r.get("difficulty")));
@@ -68,18 +68,18 @@ public final class Datasets {
                     return meta;
                 }), "math"));
         // No single id field in AIME; the element index is stable since the file is a fixed snapshot.
-        add(m, new JsonArrayDataset("aime2024", Path.of("adaptthink_testsets/aime.json"),
+        add(m, new JsonDataset("aime2024", Path.of("adaptthink_testsets/aime.json"),
                 FieldMapping.of("problem", "answer", null).withMeta("year", "aime_number", "problem_number"), "math"));
         for (String[] qa : new String[][]{{"hotpotqa", "hotpotqa_500.jsonl"}, {"2wiki", "2wiki_500.jsonl"},
                 {"musique", "musique_500.jsonl"}, {"bamboogle", "bamboogle.jsonl"}}) {
-            add(m, new JsonlDataset(qa[0], QA.resolve(qa[1]), FieldMapping.of("question", "answer", "idx"), "qa-f1"));
+            add(m, new JsonDataset(qa[0], QA.resolve(qa[1]), FieldMapping.of("question", "answer", "idx"), "qa-f1"));
         }
-        add(m, new JsonArrayDataset("hotpotqa-dev", Path.of("fireact_hotpotqa/hotpotqa_dev.json"),
+        add(m, new JsonDataset("hotpotqa-dev", Path.of("fireact_hotpotqa/hotpotqa_dev.json"),
                 FieldMapping.of("question", "answer", null).withMeta("type"), "qa-f1"));
         for (String[] t : new String[][]{{"nq", "natural_qa"}, {"triviaqa", "trivia_qa"}}) {
-            add(m, new JsonlDataset(t[0], LLMROUTER.resolve("default_query_test.jsonl"),
+            add(m, new JsonDataset(t[0], LLMROUTER.resolve("default_query_test.jsonl"),
                     FieldMapping.of("query", "ground_truth", null).where("task_name", t[1]), "qa-f1"));
-            add(m, new JsonlDataset(t[0] + "-train", LLMROUTER.resolve("default_query_train.jsonl"),
+            add(m, new JsonDataset(t[0] + "-train", LLMROUTER.resolve("default_query_train.jsonl"),
                     FieldMapping.of("query", "ground_truth", null).where("task_name", t[1]), "qa-f1"));
         }
         return m;

@@ -127,7 +127,7 @@ class DatasetsTest {
                 "{\"qid\": \"a\", \"q\": \"Same id\", \"gold\": \"y\"}",
                 "{\"q\": \"No id\", \"gold\": \"z\"}",
                 "{\"qid\": 7, \"q\": \"Numeric id and answer\", \"gold\": 42}") + "\n");
-        Dataset d = new JsonlDataset("mine", f, "q", "gold", "qid", "qa-em");
+        Dataset d = new JsonDataset("mine", f, "q", "gold", "qid", "qa-em");
 
         Loaded l = d.load(root);
 
@@ -149,7 +149,7 @@ class DatasetsTest {
         Path f = dir.resolve("plain.jsonl");
         Files.writeString(f, "{\"q\":\"one\",\"a\":\"1\"}\n{\"q\":\"\",\"a\":\"2\"}\n\n{\"q\":\"three\",\"a\":\"3\"}\n");
 
-        Loaded l = new JsonlDataset("plain", f, "q", "a", null, "qa-em").load(null);
+        Loaded l = new JsonDataset("plain", f, "q", "a", null, "qa-em").load(null);
 
         // The bad row keeps its place, so ids do not shift when a row is fixed or broken.
         assertThat(l.examples()).extracting(Example::id).containsExactly("0", "2");
@@ -161,7 +161,7 @@ class DatasetsTest {
         Path f = dir.resolve("arr.json");
         Files.writeString(f, "[\n{\"q\": \"ok\", \"a\": \"1\"},\n{\"q\": \"no answer\", \"a\": null},\n7\n]\n");
 
-        Loaded l = new JsonArrayDataset("arr", f, "q", "a", null, "qa-em").load(dir);
+        Loaded l = new JsonDataset("arr", f, "q", "a", null, "qa-em").load(dir);
 
         assertThat(l.examples()).extracting(Example::id).containsExactly("0");
         assertThat(l.skipped()).containsExactly(
@@ -177,7 +177,7 @@ class DatasetsTest {
                 .hasMessageContaining("gsm8k")
                 .hasMessageContaining("--data").hasMessageContaining("THINKROUTE_DATA");
         Path absent = dir.resolve("nope.jsonl");
-        assertThatThrownBy(() -> new JsonlDataset("mine", absent, "q", "a", null, "qa-em").load(dir))
+        assertThatThrownBy(() -> new JsonDataset("mine", absent, "q", "a", null, "qa-em").load(dir))
                 .isInstanceOf(MissingDataException.class)
                 .hasMessageContaining(absent.toString());
     }

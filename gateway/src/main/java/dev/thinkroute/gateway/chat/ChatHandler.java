@@ -186,7 +186,8 @@ public final class ChatHandler implements Handler {
         sendJson(res, Status.create(e.status()), OpenAiShapes.error(e));
     }
 
-    static void sendJson(ServerResponse res, Status status, ObjectNode body) {
+    /** Sends a JSON body with the gateway's one mapper (costs as plain decimals). */
+    public static void sendJson(ServerResponse res, Status status, ObjectNode body) {
         byte[] bytes;
         try {
             bytes = ChatRequestParser.JSON.writeValueAsBytes(body);

@@ -34,7 +34,8 @@ public record DataLocation(Path root, String source) {
     /** Where the datasets sit relative to a checkout (and to the current directory). */
     public static final String RELATIVE = "../shared/datasets";
 
-    private static final String HOW_TO_SET =
+    /** How to point thinkroute at the data, for every "not found" message. */
+    public static final String HOW_TO_SET =
             "Pass --data <dir> or set " + ENV + "=<dir> to the datasets folder (the one that holds routellm/).";
 
     public DataLocation {

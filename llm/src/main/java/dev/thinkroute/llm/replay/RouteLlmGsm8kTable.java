@@ -1,16 +1,8 @@
 package dev.thinkroute.llm.replay;
 
-import com.fasterxml.jackson.core.JacksonException;
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParseException;
-import com.fasterxml.jackson.core.JsonToken;
-import com.fasterxml.jackson.dataformat.csv.CsvMapper;
-import com.fasterxml.jackson.dataformat.csv.CsvParser;
+import dev.thinkroute.llm.data.CsvRecords;
 
-import java.io.IOException;
-import java.io.Reader;
 import java.io.UncheckedIOException;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -78,8 +70,7 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
             throw new MissingDataException(NAME + ": no file at " + csv + "; expected RouteLLM's GSM8K outcome table "
                     + "(gsm8k_responses.csv: columns " + expectedColumns() + ") at " + RELATIVE_PATH
                     + " under the datasets root " + dataRoot.toAbsolutePath().normalize()
-                    + ". Pass --data <dir> or set " + DataLocation.ENV
-                    + "=<dir> to the datasets folder that holds routellm/ (see routellm/SOURCE.md there).");
+                    + ". " + DataLocation.HOW_TO_SET);
         }
         return loadFile(csv);
     }
@@ -91,95 +82,25 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
             throw new MissingDataException(NAME + ": no file at " + csv + "; expected RouteLLM's gsm8k_responses.csv "
                     + "(columns " + expectedColumns() + ").");
         }
-        // No schema: the parser then gives each record as an array of strings, so a row with too many or too few
-        // fields is seen and reported instead of failing the whole load (a header schema throws on extra fields).
-        // The header row is matched by name afterwards, so column order does not matter.
-        try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
-             CsvParser parser = (CsvParser) new CsvMapper().createParser(in)) {
-            return read(csv, new Rows(parser));
-        } catch (JacksonException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null || at.getLineNr() < 0 ? csv.toString() : csv + ":" + at.getLineNr();
-            throw new UncheckedIOException(where + ": not readable as CSV: " + e.getOriginalMessage(), e);
-        } catch (IOException e) {
-            throw new UncheckedIOException("cannot read " + csv + ": " + e, e);
-        }
-    }
-
-    /** One CSV record and the line it starts on (quoted fields may span lines). */
-    private record Row(long line, List<String> fields) {
-    }
-
-    /**
-     * Reads records off Jackson's CSV parser. The token stream is used rather than a MappingIterator because the
-     * line a record starts on is only known from its first field's token: the START_ARRAY token still sits at the
-     * end of the previous record.
-     */
-    private static final class Rows {
-        private final CsvParser parser;
-
-        Rows(CsvParser parser) {
-            this.parser = parser;
-        }
-
-        /** The next record, or {@code null} at the end; blank lines are not records and are passed over. */
-        Row next() throws IOException {
-            Row row;
-            do {
-                row = record();
-            } while (row != null && row.fields().size() == 1 && row.fields().getFirst().isEmpty());
-            return row;
-        }
-
-        private Row record() throws IOException {
-            JsonToken t = parser.nextToken();
-            if (t == null) return null;
-            if (t != JsonToken.START_ARRAY) throw new JsonParseException(parser, "expected a record, got " + t);
-            long line = -1;
-            List<String> fields = new ArrayList<>();
-            while ((t = parser.nextToken()) != JsonToken.END_ARRAY) {
-                if (t == null) throw new JsonParseException(parser, "record not terminated");
-                if (line < 0) line = parser.currentTokenLocation().getLineNr();
-                fields.add(parser.getValueAsString());
-            }
-            if (line < 0) line = parser.currentTokenLocation().getLineNr();
-            return new Row(line, fields);
-        }
-    }
-
-    private static RouteLlmGsm8kTable read(Path csv, Rows rows) throws IOException {
-        Row headerRow = rows.next();
-        if (headerRow == null) {
-            throw malformed(csv + ": empty; expected a header row with columns " + expectedColumns());
-        }
-        List<String> header = headerRow.fields();
-        Map<String, Integer> column = new HashMap<>();
-        for (int i = 0; i < header.size(); i++) {
-            String name = header.get(i) == null ? "" : header.get(i).strip();
-            if (i == 0 && name.startsWith("\uFEFF")) name = name.substring(1); // a BOM some editors write
-            column.putIfAbsent(name, i);
-        }
-        List<String> missing = new ArrayList<>();
-        for (String c : expectedColumnList()) {
-            if (!column.containsKey(c)) missing.add(c);
-        }
-        if (!missing.isEmpty()) {
-            throw malformed(csv + ":1: header lacks column(s) " + String.join(", ", missing)
-                    + "; expected " + expectedColumns() + ", found " + header);
-        }
-        int promptCol = column.get(PROMPT);
+        // The header is matched by name, so column order does not matter; a row with too many or too few fields is
+        // reported instead of failing the whole load.
+        CsvRecords csvFile = CsvRecords.read(csv);
+        List<String> header = csvFile.header();
+        // In expectedColumnList() order: the prompt, each model's verdict, each model's response.
+        int[] cols = csvFile.require(expectedColumnList());
+        int promptCol = cols[0];
         int[] scoreCol = new int[MODELS.size()];
         int[] textCol = new int[MODELS.size()];
         for (int m = 0; m < MODELS.size(); m++) {
-            scoreCol[m] = column.get(MODELS.get(m));
-            textCol[m] = column.get(MODELS.get(m) + RESPONSE_SUFFIX);
+            scoreCol[m] = cols[1 + m];
+            textCol[m] = cols[1 + MODELS.size() + m];
         }
 
         List<String> prompts = new ArrayList<>();
         Map<String, RecordedAnswer[]> answers = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         List<String> skipped = new ArrayList<>();
-        for (Row next = rows.next(); next != null; next = rows.next()) {
+        for (CsvRecords.Row next : csvFile.rows()) {
             long line = next.line();
             List<String> row = next.fields();
             List<String> why = new ArrayList<>();
@@ -258,10 +179,6 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
     @Override
     public String toString() {
         return NAME + " (" + prompts.size() + " prompts, " + skipped.size() + " skipped, from " + file + ")";
-    }
-
-    private static UncheckedIOException malformed(String message) {
-        return new UncheckedIOException(message, new IOException(message));
     }
 
     private static String field(List<String> row, int index) {

@@ -47,8 +47,7 @@ final class ImportRun {
         Path file = root.resolve(relative).normalize();
         if (!Files.isRegularFile(file)) {
             throw new MissingDataException(importer + ": no file at " + file + "; expected " + what + " at " + relative
-                    + " under the datasets root " + root + ". Pass --data <dir> or set " + DataLocation.ENV
-                    + "=<dir> to the datasets folder (see the SOURCE.md of its folder there).");
+                    + " under the datasets root " + root + ". " + DataLocation.HOW_TO_SET);
         }
         sources.add(Provenance.SourceFile.of(root, file));
         return file;

@@ -1,5 +1,7 @@
 package dev.thinkroute.learn.outcome.importer;
 
+import dev.thinkroute.llm.data.JsonRecords;
+
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.Prices;

@@ -1,5 +1,7 @@
 package dev.thinkroute.learn.outcome.importer;
 
+import dev.thinkroute.llm.data.CsvRecords;
+
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.TokenEstimator;
 import dev.thinkroute.core.Usage;
@@ -135,8 +137,7 @@ public final class RouteLlmMmluImporter implements Importer {
         if (files.isEmpty()) {
             throw new MissingDataException(NAME + ": no mmlu_<subject>.csv files in " + dir + "; expected RouteLLM's "
                     + "MMLU outcome tables at " + RELATIVE_DIR + " under the datasets root " + root
-                    + ". Pass --data <dir> or set " + DataLocation.ENV
-                    + "=<dir> to the datasets folder that holds routellm/ (see routellm/SOURCE.md there).");
+                    + ". " + DataLocation.HOW_TO_SET);
         }
         return files;
     }

@@ -1,4 +1,4 @@
-package dev.thinkroute.learn.outcome.importer;
+package dev.thinkroute.llm.data;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -19,16 +19,15 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * A CSV file as records with the line each starts on, read the way {@code llm}'s {@code RouteLlmGsm8kTable} reads
- * its file (that reader is private to it): Jackson's CSV parser with no schema, so every record comes as an array of
+ * A CSV file as records with the line each starts on: Jackson's CSV parser with no schema, so every record comes as an array of
  * strings and a row with too many or too few fields is seen and reported instead of failing the load; the header is
  * matched by name. Blank lines are not records.
  */
-final class CsvRecords {
+public final class CsvRecords {
 
     /** One record: the line it starts on (quoted fields may span lines) and its fields. */
-    record Row(long line, List<String> fields) {
-        String field(int index) {
+    public record Row(long line, List<String> fields) {
+        public String field(int index) {
             return index >= 0 && index < fields.size() ? fields.get(index) : null;
         }
     }
@@ -56,12 +55,12 @@ final class CsvRecords {
      *
      * @throws UncheckedIOException when the file cannot be read, is empty, or is not CSV (an unclosed quote)
      */
-    static CsvRecords read(Path csv) {
+    public static CsvRecords read(Path csv) {
         try (Reader in = Files.newBufferedReader(csv, StandardCharsets.UTF_8);
              CsvParser parser = (CsvParser) new CsvMapper().createParser(in)) {
             List<Row> all = new ArrayList<>();
             for (Row r = next(parser); r != null; r = next(parser)) all.add(r);
-            if (all.isEmpty()) throw ImportRun.malformed(csv + ": empty; expected a header row");
+            if (all.isEmpty()) throw malformed(csv + ": empty; expected a header row");
             return new CsvRecords(csv, all.getFirst().fields(), all.subList(1, all.size()));
         } catch (JacksonException e) {
             JsonLocation at = e.getLocation();
@@ -72,15 +71,15 @@ final class CsvRecords {
         }
     }
 
-    Path file() {
+    public Path file() {
         return file;
     }
 
-    List<String> header() {
+    public List<String> header() {
         return header;
     }
 
-    List<Row> rows() {
+    public List<Row> rows() {
         return rows;
     }
 
@@ -89,7 +88,7 @@ final class CsvRecords {
      *
      * @throws UncheckedIOException naming the missing columns when the header lacks any
      */
-    int[] require(List<String> names) {
+    public int[] require(List<String> names) {
         List<String> missing = new ArrayList<>();
         int[] idx = new int[names.size()];
         for (int i = 0; i < names.size(); i++) {
@@ -98,7 +97,7 @@ final class CsvRecords {
             else idx[i] = c;
         }
         if (!missing.isEmpty()) {
-            throw ImportRun.malformed(file + ":1: header lacks column(s) " + String.join(", ", missing)
+            throw malformed(file + ":1: header lacks column(s) " + String.join(", ", missing)
                     + "; expected " + String.join(", ", names) + ", found " + header);
         }
         return idx;
@@ -130,4 +129,8 @@ final class CsvRecords {
         return new Row(line, fields);
     }
 
+    /** A malformed file: the message says where and what, as the callers' reports do. */
+    private static UncheckedIOException malformed(String message) {
+        return new UncheckedIOException(message, new IOException(message));
+    }
 }

@@ -1,4 +1,4 @@
-package dev.thinkroute.learn.outcome.importer;
+package dev.thinkroute.llm.data;
 
 import com.fasterxml.jackson.core.JacksonException;
 import com.fasterxml.jackson.core.JsonLocation;
@@ -22,9 +22,10 @@ import java.nio.file.Path;
  * Reads JSON tables record by record with the line each record starts on, so a bad record is reported as
  * {@code file:line}: a top-level array of objects ({@link #forEachElement}) or JSON Lines ({@link #forEachLine}).
  */
-final class JsonRecords {
+public final class JsonRecords {
 
-    static final ObjectMapper JSON = JsonMapper.builder()
+    /** Strict JSON: duplicate keys fail a record rather than resolve silently; trailing content is an error. */
+    public static final ObjectMapper JSON = JsonMapper.builder()
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
             .enable(DeserializationFeature.FAIL_ON_TRAILING_TOKENS)
             .build();
@@ -35,13 +36,13 @@ final class JsonRecords {
 
     /** Receives one record. */
     @FunctionalInterface
-    interface Sink {
+    public interface Sink {
         void accept(long line, JsonNode record);
     }
 
     /** Receives one JSON Lines line: the parsed value, or {@code null} and why it could not be parsed. */
     @FunctionalInterface
-    interface LineSink {
+    public interface LineSink {
         void accept(long line, JsonNode record, String error);
     }
 
@@ -53,20 +54,20 @@ final class JsonRecords {
      *
      * @throws UncheckedIOException when the file is not a JSON array or is cut off (the message gives the line)
      */
-    static void forEachElement(Path file, Sink sink) {
+    public static void forEachElement(Path file, Sink sink) {
         try (JsonParser p = JSON.createParser(file.toFile())) {
             if (p.nextToken() != JsonToken.START_ARRAY) {
-                throw ImportRun.malformed(file + ":" + p.currentTokenLocation().getLineNr()
+                throw malformed(file + ":" + p.currentTokenLocation().getLineNr()
                         + ": expected a JSON array of records");
             }
             for (JsonToken t = p.nextToken(); t != JsonToken.END_ARRAY; t = p.nextToken()) {
-                if (t == null) throw ImportRun.malformed(file + ": the JSON array is not closed (file cut off?)");
+                if (t == null) throw malformed(file + ": the JSON array is not closed (file cut off?)");
                 long line = p.currentTokenLocation().getLineNr();
                 JsonNode node = ELEMENT.readValue(p);
                 sink.accept(line, node);
             }
             if (p.nextToken() != null) {
-                throw ImportRun.malformed(file + ":" + p.currentTokenLocation().getLineNr()
+                throw malformed(file + ":" + p.currentTokenLocation().getLineNr()
                         + ": unexpected content after the JSON array");
             }
         } catch (JacksonException e) {
@@ -84,7 +85,7 @@ final class JsonRecords {
      *
      * @throws UncheckedIOException when the file cannot be read
      */
-    static void forEachLine(Path file, LineSink sink) {
+    public static void forEachLine(Path file, LineSink sink) {
         try (BufferedReader in = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
             long lineNo = 0;
             for (String line; (line = in.readLine()) != null; ) {
@@ -103,7 +104,7 @@ final class JsonRecords {
     }
 
     /** A short description of a JSON value's type, for messages. */
-    static String kind(JsonNode v) {
+    public static String kind(JsonNode v) {
         if (v == null || v.isMissingNode()) return "absent";
         if (v.isNull()) return "null";
         if (v.isTextual()) {
@@ -115,5 +116,10 @@ final class JsonRecords {
         if (v.isArray()) return "an array";
         if (v.isObject()) return "an object";
         return v.getNodeType().name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** A malformed file: the message says where and what, as the callers' reports do. */
+    private static UncheckedIOException malformed(String message) {
+        return new UncheckedIOException(message, new IOException(message));
     }
 }
