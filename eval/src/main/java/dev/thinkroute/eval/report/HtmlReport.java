@@ -46,19 +46,28 @@ public final class HtmlReport {
     static final double LOG_SPAN = 20;
     static final String DASH = "—";
 
-    private static final Color[] PALETTE = {
+    static final Color[] PALETTE = {
             new Color(0x1f77b4), new Color(0xff7f0e), new Color(0x2ca02c), new Color(0xd62728), new Color(0x9467bd),
             new Color(0x8c564b), new Color(0xe377c2), new Color(0x17becf), new Color(0xbcbd22), new Color(0x7f7f7f)};
 
     private final RouterComparison.Result result;
+    /** The evaluation behind the page, or {@code null} for a {@code compare} page. */
+    private final EvalReport eval;
 
-    private HtmlReport(RouterComparison.Result result) {
+    private HtmlReport(RouterComparison.Result result, EvalReport eval) {
         this.result = result;
+        this.eval = eval;
     }
 
     public static HtmlReport of(RouterComparison.Result result) {
         if (result == null) throw new IllegalArgumentException("no comparison result");
-        return new HtmlReport(result);
+        return new HtmlReport(result, null);
+    }
+
+    /** A page for {@code thinkroute eval}: the comparison, plus every contestant's shares, tokens, latency and failures. */
+    public static HtmlReport of(EvalReport eval) {
+        if (eval == null) throw new IllegalArgumentException("no evaluation report");
+        return new HtmlReport(eval.comparison(), eval);
     }
 
     /** Writes the HTML page (UTF-8), creating parent folders. */
@@ -79,12 +88,18 @@ public final class HtmlReport {
         StringBuilder h = new StringBuilder(1 << 16);
         h.append("<!DOCTYPE html>\n<html lang=\"en\">\n<head>\n<meta charset=\"utf-8\">\n")
                 .append("<meta name=\"viewport\" content=\"width=device-width, initial-scale=1\">\n")
-                .append("<title>thinkroute compare: ").append(esc(r.dataset())).append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
-        h.append("<h1>Router comparison: ").append(esc(r.dataset())).append("</h1>\n");
+                .append("<title>thinkroute ").append(eval == null ? "compare" : "eval").append(": ").append(esc(r.dataset()))
+                .append("</title>\n<style>\n").append(CSS).append("</style>\n</head>\n<body>\n");
+        h.append("<h1>").append(eval == null ? "Router comparison" : "Evaluation").append(": ").append(esc(r.dataset())).append("</h1>\n");
         h.append("<dl class=\"facts\">\n");
         fact(h, "Dataset", esc(r.dataset()));
         fact(h, "Protocol", esc(r.protocol()));
-        fact(h, "Held-out queries", Integer.toString(r.rows()));
+        fact(h, eval == null ? "Held-out queries" : "Questions", Integer.toString(r.rows()));
+        if (eval != null) {
+            fact(h, "Answers", esc(eval.mode()) + (eval.mode().equals("replay") ? " (recorded outcomes)" : " (asked through the upstream clients)"));
+            int failed = eval.contestants().stream().mapToInt(dev.thinkroute.eval.run.Evaluation.Summary::failed).sum();
+            fact(h, "Not evaluated", eval.skipped().size() + " dataset rows skipped, " + failed + " failed answers over all contestants");
+        }
         fact(h, "Arms", esc(String.valueOf(r.arms().size())) + " (cheapest first): " + esc(String.join(", ", r.arms())));
         if (r.gap() != null) {
             fact(h, "Performance gap", "weak = " + esc(arm(r.gap().weakArm())) + " (" + num(r.gap().weakQuality(), 4) + " at " + usd(r.gap().weakCost())
@@ -114,6 +129,7 @@ public final class HtmlReport {
             h.append("<p class=\"note\">Stacked share of calls sent to each arm as α grows (log scale; α = 0 drawn at the smallest positive α). "
                     + "Arms never chosen are left out.</p>\n");
         }
+        if (eval != null) EvalSections.append(h, eval, result);
         details(h);
         h.append("</body>\n</html>\n");
         return h.toString();
@@ -378,13 +394,13 @@ public final class HtmlReport {
         return pts.stream().mapToDouble(p -> p[1]).toArray();
     }
 
-    private static String img(XYChart chart, String alt) {
+    static String img(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart, String alt) {
         return "<figure><img alt=\"" + esc(alt) + "\" width=\"" + chart.getWidth() + "\" src=\"data:image/png;base64,"
                 + Base64.getEncoder().encodeToString(pngAt2x(chart)) + "\"></figure>\n";
     }
 
     /** PNG at twice the pixel density (crisp on high-DPI screens), displayed at the chart's size. */
-    private static byte[] pngAt2x(XYChart chart) {
+    private static byte[] pngAt2x(org.knowm.xchart.internal.chartpart.Chart<?, ?> chart) {
         try {
             Path tmp = Files.createTempFile("thinkroute-chart", ".png");
             try {
@@ -402,7 +418,7 @@ public final class HtmlReport {
         }
     }
 
-    private static void headless() {
+    static void headless() {
         if (System.getProperty("java.awt.headless") == null) System.setProperty("java.awt.headless", "true");
     }
 
@@ -411,7 +427,10 @@ public final class HtmlReport {
     /** The router with the highest AIQ (NaN last), or null when there is none. */
     RouterComparison.RouterResult bestRouter() {
         RouterComparison.RouterResult best = null;
+        // A share-over-α chart needs a sweep: single points (a profile, one α) compete only when there is nothing else.
+        boolean anySweep = result.routers().stream().anyMatch(rr -> rr.sweep().size() > 1);
         for (RouterComparison.RouterResult rr : result.routers()) {
+            if (anySweep && rr.sweep().size() < 2) continue;
             double aiq = rr.metrics() == null ? Double.NaN : rr.metrics().aiq();
             if (best == null || (finite(aiq) && (!finite(best.metrics().aiq()) || aiq > best.metrics().aiq()))) best = rr;
         }

@@ -106,8 +106,33 @@ public final class LiveRunner {
      */
     public RunResult run(String dataset, List<Example> examples, Scorer scorer, List<Arm> arms)
             throws InterruptedException {
+        List<Pair> pairs = new ArrayList<>(examples.size() * arms.size());
+        for (Example ex : examples) for (Arm arm : arms) pairs.add(new Pair(ex, arm));
+        return run(dataset, scorer, pairs);
+    }
+
+    /** One question for one arm. */
+    public record Pair(Example example, Arm arm) {
+        public Pair {
+            Objects.requireNonNull(example, "example");
+            Objects.requireNonNull(arm, "arm");
+        }
+    }
+
+    /**
+     * Runs the given pairs only (an evaluation asks each question of the arms its routers chose, not of every arm),
+     * filed in the cache under {@code dataset}; the result's entries follow the pairs' order. A pair listed twice is
+     * asked once.
+     *
+     * @throws IllegalArgumentException when an arm's model has no upstream
+     * @throws InterruptedException     when interrupted; what was answered so far is in the cache
+     */
+    public RunResult run(String dataset, Scorer scorer, List<Pair> requested) throws InterruptedException {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(scorer, "scorer");
+        List<Pair> pairs = new ArrayList<>(new java.util.LinkedHashSet<>(requested));
+        Set<Arm> arms = new java.util.LinkedHashSet<>();
+        for (Pair p : pairs) arms.add(p.arm());
         for (Arm arm : arms) {
             if (!upstreams.containsKey(arm.model())) {
                 throw new IllegalArgumentException("arm " + arm + ": no upstream for model '" + arm.model()
@@ -115,7 +140,7 @@ public final class LiveRunner {
             }
         }
         long started = System.nanoTime();
-        int total = examples.size() * arms.size();
+        int total = pairs.size();
         AtomicInteger done = new AtomicInteger();
         AtomicInteger failed = new AtomicInteger();
         AtomicInteger cached = new AtomicInteger();
@@ -130,25 +155,25 @@ public final class LiveRunner {
         // Pass 1: the cached pairs, so progress shows them as done before any call is made.
         List<Runnable> calls = new ArrayList<>();
         Set<ResponseCache.Key> called = new HashSet<>();
-        for (Example ex : examples) {
-            for (Arm arm : arms) {
-                ResponseCache.Key key = new ResponseCache.Key(dataset, ex.id(), arm.label());
-                var hit = cache.get(key);
-                if (hit.isPresent() && !(hit.get().failed() && options.retryFailed())) {
-                    cached.incrementAndGet();
-                    if (hit.get().failed()) failed.incrementAndGet();
+        for (Pair pair : pairs) {
+            Example ex = pair.example();
+            Arm arm = pair.arm();
+            ResponseCache.Key key = new ResponseCache.Key(dataset, ex.id(), arm.label());
+            var hit = cache.get(key);
+            if (hit.isPresent() && !(hit.get().failed() && options.retryFailed())) {
+                cached.incrementAndGet();
+                if (hit.get().failed()) failed.incrementAndGet();
+                done.incrementAndGet();
+            } else {
+                called.add(key);
+                calls.add(() -> {
+                    ResponseCache.Record r = call(upstreams.get(arm.model()), arm, ex, key);
+                    if (r == null) return; // interrupted: nothing learnt, nothing cached
+                    cache.put(key, r);
+                    if (r.failed()) failed.incrementAndGet();
                     done.incrementAndGet();
-                } else {
-                    called.add(key);
-                    calls.add(() -> {
-                        ResponseCache.Record r = call(upstreams.get(arm.model()), arm, ex, key);
-                        if (r == null) return; // interrupted: nothing learnt, nothing cached
-                        cache.put(key, r);
-                        if (r.failed()) failed.incrementAndGet();
-                        done.incrementAndGet();
-                        report.run();
-                    });
-                }
+                    report.run();
+                });
             }
         }
         report.run();
@@ -180,13 +205,13 @@ public final class LiveRunner {
 
         // Pass 2: build the result from the cache, in input order.
         List<RunResult.Entry> entries = new ArrayList<>(total);
-        for (Example ex : examples) {
-            for (Arm arm : arms) {
-                ResponseCache.Key key = new ResponseCache.Key(dataset, ex.id(), arm.label());
-                ResponseCache.Record r = cache.get(key).orElseThrow(() ->
-                        new IllegalStateException("no response for " + key + " after the run (a call was cut off)"));
-                entries.add(entry(ex, arm, r, upstreams.get(arm.model()).card(), scorer, !called.contains(key)));
-            }
+        for (Pair pair : pairs) {
+            Example ex = pair.example();
+            Arm arm = pair.arm();
+            ResponseCache.Key key = new ResponseCache.Key(dataset, ex.id(), arm.label());
+            ResponseCache.Record r = cache.get(key).orElseThrow(() ->
+                    new IllegalStateException("no response for " + key + " after the run (a call was cut off)"));
+            entries.add(entry(ex, arm, r, upstreams.get(arm.model()).card(), scorer, !called.contains(key)));
         }
         return new RunResult(dataset, entries);
     }

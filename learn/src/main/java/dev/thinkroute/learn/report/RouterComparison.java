@@ -81,11 +81,75 @@ public final class RouterComparison {
         for (int q = 0; q < matrix.size(); q++) {
             if (!matrix.complete(q)) throw new IllegalArgumentException("row " + matrix.queryIds().get(q) + " lacks a score or cost for some arm; compare on completeRows()");
         }
-        int[] testRows = switch (protocol) {
-            case CrossValidation cv -> java.util.stream.IntStream.range(0, matrix.size()).toArray();
-            case Split s -> s.test();
-        };
+        int[] testRows = testRows(protocol, matrix.size());
         OutcomeMatrix test = matrix.rows(testRows);
+        Baseline base = baseline(test);
+        List<RouterRun> singles = base.singles();
+        RouterRun oracle = base.oracle();
+        Gap gap = base.gap();
+        double cMin = base.cMin(), cMax = base.cMax(), aiqRandom = base.aiqRandom(), aiqOracle = base.aiqOracle();
+        double bestSingle = base.bestSingle();
+
+        List<RouterResult> routers = new ArrayList<>();
+        for (String kind : kinds) {
+            long started = System.nanoTime();
+            List<HeldOutModel> parts = fit(kind, matrix, x, protocol, progress, dataset);
+            // Predictions of every test row, in test order, by the model that did not see it; each row's cost scale is
+            // its model's (the training rows' dearest arm), so α here means what it means to the served router.
+            int[] position = new int[matrix.size()];
+            for (int i = 0; i < testRows.length; i++) position[testRows[i]] = i;
+            double[][] predictedQuality = new double[testRows.length][];
+            double[][] predictedCost = new double[testRows.length][];
+            double[] rowScale = new double[testRows.length];
+            for (HeldOutModel part : parts) {
+                double[][] c = RouterTrainer.predictedCost(part.cost(), matrix.rows(part.testRows()));
+                for (int i = 0; i < part.testRows().length; i++) {
+                    int row = part.testRows()[i];
+                    predictedQuality[position[row]] = part.quality().predict(x[row]);
+                    predictedCost[position[row]] = c[i];
+                    rowScale[position[row]] = part.cost().costScale();
+                }
+            }
+            String hyper = String.join(" | ", parts.stream().map(p -> p.quality().hyperParameters().toString()).toList());
+            Calibrated calibrated = null;
+            if (protocol instanceof Split s && calibrationTarget != null) {
+                HeldOutModel part = parts.getFirst();
+                OutcomeMatrix trainMatrix = matrix.rows(s.train());
+                TrainingSet trainSet = new TrainingSet(pick(x, s.train()), RouterTrainer.scores(trainMatrix));
+                progress.accept(dataset + ": " + kind + " calibration (" + s.calibrationFolds() + "-fold on train)");
+                QualityTrainer trainer = QualityModels.trainer(kind);
+                double[][] oof = RouterTrainer.outOfFold(trainer, trainSet, s.calibrationFolds(), s.seed(), line -> { });
+                double[][] oofCost = RouterTrainer.predictedCost(part.cost(), trainMatrix);
+                List<AlphaSweep.Point> trainSweep = AlphaSweep.run(oof, oofCost, trainMatrix, part.cost().costScale(), AlphaSweep.defaultGrid());
+                int strong = RouterTrainer.bestArm(trainMatrix);
+                Calibration cal = Calibration.calibrate(calibrationTarget, trainSweep, strong, trainMatrix.meanScore(strong));
+                AlphaSweep.Point onTest = AlphaSweep.at(cal.alpha(), predictedQuality, predictedCost, test, part.cost().costScale());
+                // The share of the arm calibration limited (train's best), which need not be test's best.
+                calibrated = new Calibrated(calibrationTarget.label(), cal.alpha(), onTest.quality(), onTest.meanCost(),
+                        onTest.share(strong), cal.met());
+            }
+            List<AlphaSweep.Point> sweep = AlphaSweep.run(predictedQuality, predictedCost, test, rowScale, AlphaSweep.defaultGrid());
+            routers.add(summarise(kind, sweep, gap, cMin, cMax, aiqOracle, bestSingle, calibrated, hyper,
+                    (System.nanoTime() - started) / 1_000_000));
+        }
+        String described = switch (protocol) {
+            case CrossValidation cv -> cv.folds() + "-fold cross-validation, seed " + cv.seed();
+            case Split s -> s.description() + ", seed " + s.seed();
+        };
+        return new Result(dataset, described, testRows.length, test.arms().stream().map(a -> a.label()).toList(), singles, oracle, gap,
+                aiqRandom, aiqOracle, cMin, cMax, routers);
+    }
+
+    /**
+     * What every router on the same rows is measured against: each single arm, the oracle (as a point and, for AIQ,
+     * as a frontier), the performance gap, the AIQ cost range and random routing's AIQ.
+     */
+    public record Baseline(List<RouterRun> singles, RouterRun oracle, Gap gap, double cMin, double cMax,
+                           double aiqRandom, double aiqOracle, double bestSingle) {
+    }
+
+    /** The baselines of {@code test}; cells without a score or cost (a failed call) are never chosen by the oracle. */
+    public static Baseline baseline(OutcomeMatrix test) {
         List<RouterRun> singles = Baselines.singleArms(test);
         RouterRun oracle = Baselines.oracle(test);
         Gap gap = Gap.of(test);
@@ -97,7 +161,15 @@ public final class RouterComparison {
         // best quality reachable at every budget (from always-cheapest up to the oracle point), the ceiling for AIQ.
         double[][] trueScores = RouterTrainer.scores(test);
         double[][] trueCosts = new double[test.size()][test.armCount()];
-        for (int q = 0; q < test.size(); q++) for (int a = 0; a < test.armCount(); a++) trueCosts[q][a] = test.cost(q, a);
+        for (int q = 0; q < test.size(); q++) {
+            for (int a = 0; a < test.armCount(); a++) {
+                trueCosts[q][a] = test.cost(q, a);
+                if (Double.isNaN(trueScores[q][a]) || Double.isNaN(trueCosts[q][a])) {
+                    trueScores[q][a] = Double.NEGATIVE_INFINITY;
+                    trueCosts[q][a] = 0;
+                }
+            }
+        }
         double oracleScale = cMax > 0 ? cMax : 1;
         List<Frontier.Point> oracleFrontier = new ArrayList<>();
         for (AlphaSweep.Point p : AlphaSweep.run(trueScores, trueCosts, test, oracleScale, AlphaSweep.defaultGrid())) {
@@ -105,90 +177,75 @@ public final class RouterComparison {
         }
         oracleFrontier.add(oracle.point("oracle"));
         double aiqOracle = Aiq.aiq(oracleFrontier, cMin, cMax);
-        double bestSingle = singles.stream().mapToDouble(RouterRun::accuracy).max().orElse(Double.NaN);
+        double bestSingle = singles.stream().mapToDouble(RouterRun::accuracy).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
+        return new Baseline(singles, oracle, gap, cMin, cMax, aiqRandom, aiqOracle, bestSingle);
+    }
 
-        List<RouterResult> routers = new ArrayList<>();
-        for (String kind : kinds) {
-            long started = System.nanoTime();
-            QualityTrainer trainer = QualityModels.trainer(kind);
-            double[][] predictedQuality;
-            double[][] predictedCost;
-            String hyper;
-            Calibrated calibrated = null;
-            switch (protocol) {
-                case CrossValidation cv -> {
-                    predictedQuality = new double[matrix.size()][];
-                    predictedCost = new double[matrix.size()][];
-                    TrainingSet all = new TrainingSet(x, RouterTrainer.scores(matrix));
-                    int[][] folds = Folds.kFold(matrix.size(), cv.folds(), cv.seed());
-                    List<String> chosen = new ArrayList<>();
-                    for (int f = 0; f < folds.length; f++) {
-                        progress.accept(dataset + ": " + kind + " fold " + (f + 1) + "/" + folds.length);
-                        int[] trainRows = Folds.complement(matrix.size(), folds[f]);
-                        QualityModel model = trainer.fit(all.rows(trainRows), null, cv.seed() + f);
-                        chosen.add(model.hyperParameters().toString());
-                        CostModel cost = CostModel.fit(matrix.rows(trainRows));
-                        double[][] c = RouterTrainer.predictedCost(cost, matrix.rows(folds[f]));
-                        for (int i = 0; i < folds[f].length; i++) {
-                            int row = folds[f][i];
-                            predictedQuality[row] = model.predict(x[row]);
-                            predictedCost[row] = c[i];
-                        }
-                    }
-                    hyper = String.join(" | ", chosen);
-                }
-                case Split s -> {
-                    OutcomeMatrix trainMatrix = matrix.rows(s.train());
-                    TrainingSet trainSet = new TrainingSet(pick(x, s.train()), RouterTrainer.scores(trainMatrix));
-                    progress.accept(dataset + ": " + kind + " on " + s.train().length + " training rows");
-                    QualityModel model = trainer.fit(trainSet, null, s.seed());
-                    hyper = model.hyperParameters().toString();
-                    CostModel cost = CostModel.fit(trainMatrix);
-                    predictedQuality = new double[testRows.length][];
-                    for (int i = 0; i < testRows.length; i++) predictedQuality[i] = model.predict(x[testRows[i]]);
-                    predictedCost = RouterTrainer.predictedCost(cost, test);
-                    if (calibrationTarget != null) {
-                        progress.accept(dataset + ": " + kind + " calibration (" + s.calibrationFolds() + "-fold on train)");
-                        double[][] oof = RouterTrainer.outOfFold(trainer, trainSet, s.calibrationFolds(), s.seed(), line -> { });
-                        double[][] oofCost = RouterTrainer.predictedCost(cost, trainMatrix);
-                        List<AlphaSweep.Point> trainSweep = AlphaSweep.run(oof, oofCost, trainMatrix, cost.costScale(), AlphaSweep.defaultGrid());
-                        int strong = RouterTrainer.bestArm(trainMatrix);
-                        Calibration cal = Calibration.calibrate(calibrationTarget, trainSweep, strong, trainMatrix.meanScore(strong));
-                        AlphaSweep.Point onTest = AlphaSweep.at(cal.alpha(), predictedQuality, predictedCost, test, cost.costScale());
-                        // The share of the arm calibration limited (train's best), which need not be test's best.
-                        calibrated = new Calibrated(calibrationTarget.label(), cal.alpha(), onTest.quality(), onTest.meanCost(),
-                                onTest.share(strong), cal.met());
-                    }
+    /**
+     * A quality and cost model fitted on some rows, to predict others: one per fold of cross-validation, or one for a
+     * train/test split. {@code thinkroute eval} serves these same models as routers.
+     *
+     * @param testRows the matrix rows this model predicts (never seen in its training)
+     */
+    public record HeldOutModel(int[] trainRows, int[] testRows, QualityModel quality, CostModel cost) {
+    }
+
+    /** Fits {@code kind} once per held-out part of {@code protocol}, on that part's training rows only. */
+    public static List<HeldOutModel> fit(String kind, OutcomeMatrix matrix, float[][] x, Protocol protocol,
+                                         Consumer<String> progress, String dataset) {
+        QualityTrainer trainer = QualityModels.trainer(kind);
+        TrainingSet all = new TrainingSet(x, RouterTrainer.scores(matrix));
+        List<HeldOutModel> parts = new ArrayList<>();
+        switch (protocol) {
+            case CrossValidation cv -> {
+                int[][] folds = Folds.kFold(matrix.size(), cv.folds(), cv.seed());
+                for (int f = 0; f < folds.length; f++) {
+                    progress.accept(dataset + ": " + kind + " fold " + (f + 1) + "/" + folds.length);
+                    int[] trainRows = Folds.complement(matrix.size(), folds[f]);
+                    QualityModel model = trainer.fit(all.rows(trainRows), null, cv.seed() + f);
+                    parts.add(new HeldOutModel(trainRows, folds[f], model, CostModel.fit(matrix.rows(trainRows))));
                 }
             }
-            double scale = 0;
-            for (RouterRun r : singles) scale = Math.max(scale, r.meanCost());
-            List<AlphaSweep.Point> sweep = AlphaSweep.run(predictedQuality, predictedCost, test, scale > 0 ? scale : 1, AlphaSweep.defaultGrid());
-            List<Frontier.Point> points = new ArrayList<>();
-            List<Frontier.Point> pgrByCost = new ArrayList<>();
-            List<Frontier.Point> pgrByShare = new ArrayList<>();
-            for (AlphaSweep.Point p : sweep) {
-                Frontier.Point point = new Frontier.Point(p.meanCost(), p.quality(), "α=" + p.alpha());
-                points.add(point);
-                pgrByCost.add(gap.byCost(point));
-                pgrByShare.add(new Frontier.Point(p.share(gap.strongArm()), gap.pgr(p.quality())));
+            case Split s -> {
+                progress.accept(dataset + ": " + kind + " on " + s.train().length + " training rows");
+                QualityModel model = trainer.fit(all.rows(s.train()), null, s.seed());
+                parts.add(new HeldOutModel(s.train(), s.test(), model, CostModel.fit(matrix.rows(s.train()))));
             }
-            double aiq = Aiq.aiq(points, cMin, cMax);
-            Frontier.Point peak = points.stream().max(java.util.Comparator.comparingDouble(Frontier.Point::quality)
-                    .thenComparing(java.util.Comparator.comparingDouble(Frontier.Point::cost).reversed())).orElseThrow();
-            double toMatch = points.stream().filter(p -> p.quality() >= bestSingle - 1e-12).mapToDouble(Frontier.Point::cost).min().orElse(Double.NaN);
-            Metrics metrics = new Metrics(aiq, aiqOracle > 0 ? aiq / aiqOracle : Double.NaN, Apgr.apgr(pgrByCost),
-                    Apgr.cpt(pgrByCost, 0.5), Apgr.cpt(pgrByCost, 0.8), Apgr.apgr(pgrByShare),
-                    peak.quality(), peak.cost(), toMatch);
-            routers.add(new RouterResult(kind, sweep, Frontier.convexHull(points), metrics, calibrated, hyper,
-                    (System.nanoTime() - started) / 1_000_000));
         }
-        String described = switch (protocol) {
-            case CrossValidation cv -> cv.folds() + "-fold cross-validation, seed " + cv.seed();
-            case Split s -> s.description() + ", seed " + s.seed();
+        return parts;
+    }
+
+    /** The rows a protocol measures, in the order its figures sum them. */
+    public static int[] testRows(Protocol protocol, int size) {
+        return switch (protocol) {
+            case CrossValidation cv -> java.util.stream.IntStream.range(0, size).toArray();
+            case Split s -> s.test();
         };
-        return new Result(dataset, described, testRows.length, test.arms().stream().map(a -> a.label()).toList(), singles, oracle, gap,
-                aiqRandom, aiqOracle, cMin, cMax, routers);
+    }
+
+    /**
+     * A router's metrics from its α sweep on the held-out rows, against the baselines of the same rows: the one
+     * computation behind {@code compare} and {@code eval}, so their figures agree to the last digit.
+     */
+    public static RouterResult summarise(String kind, List<AlphaSweep.Point> sweep, Gap gap, double cMin, double cMax,
+                                         double aiqOracle, double bestSingle, Calibrated calibrated, String hyper, long millis) {
+        List<Frontier.Point> points = new ArrayList<>();
+        List<Frontier.Point> pgrByCost = new ArrayList<>();
+        List<Frontier.Point> pgrByShare = new ArrayList<>();
+        for (AlphaSweep.Point p : sweep) {
+            Frontier.Point point = new Frontier.Point(p.meanCost(), p.quality(), "α=" + p.alpha());
+            points.add(point);
+            pgrByCost.add(gap.byCost(point));
+            pgrByShare.add(new Frontier.Point(p.share(gap.strongArm()), gap.pgr(p.quality())));
+        }
+        double aiq = Aiq.aiq(points, cMin, cMax);
+        Frontier.Point peak = points.stream().max(java.util.Comparator.comparingDouble(Frontier.Point::quality)
+                .thenComparing(java.util.Comparator.comparingDouble(Frontier.Point::cost).reversed())).orElseThrow();
+        double toMatch = points.stream().filter(p -> p.quality() >= bestSingle - 1e-12).mapToDouble(Frontier.Point::cost).min().orElse(Double.NaN);
+        Metrics metrics = new Metrics(aiq, aiqOracle > 0 ? aiq / aiqOracle : Double.NaN, Apgr.apgr(pgrByCost),
+                Apgr.cpt(pgrByCost, 0.5), Apgr.cpt(pgrByCost, 0.8), Apgr.apgr(pgrByShare),
+                peak.quality(), peak.cost(), toMatch);
+        return new RouterResult(kind, sweep, Frontier.convexHull(points), metrics, calibrated, hyper, millis);
     }
 
     private static float[][] pick(float[][] x, int[] rows) {

@@ -8,6 +8,7 @@ import dev.thinkroute.core.route.CostAwarePolicy;
 import dev.thinkroute.core.route.Query;
 import dev.thinkroute.core.route.Router;
 import dev.thinkroute.learn.embed.Encoder;
+import dev.thinkroute.learn.embed.QueryText;
 import dev.thinkroute.learn.predict.QualityModel;
 
 import java.util.List;
@@ -59,7 +60,9 @@ public final class LearnedRouter implements Router {
     }
 
     public Predictions predict(String text, boolean[] allowedArms, double maxCost, CostAwarePolicy usePolicy) {
-        float[] embedding = encoder.embed(text);
+        // The same text training embedded (outcome logs hold the normalised last user message), so a served query and
+        // its logged twin get one vector, and an embedding cache filled by training answers the router too.
+        float[] embedding = encoder.embed(QueryText.of(text));
         double[] q = quality.predict(embedding);
         double[] c = cost.predict(TokenEstimator.estimate(text));
         double[] u = new double[q.length];

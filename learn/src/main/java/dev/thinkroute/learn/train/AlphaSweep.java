@@ -43,13 +43,32 @@ public final class AlphaSweep {
         return points;
     }
 
+    /**
+     * {@link #run(double[][], double[][], OutcomeMatrix, double, double[])} where each row has its own cost scale: rows
+     * predicted by different models (the folds of cross-validation) are each routed as their model's router would.
+     */
+    public static List<Point> run(double[][] predictedQuality, double[][] predictedCost, OutcomeMatrix actual,
+                                  double[] rowScale, double[] grid) {
+        List<Point> points = new ArrayList<>(grid.length);
+        for (double alpha : grid) points.add(at(alpha, predictedQuality, predictedCost, actual, rowScale));
+        return points;
+    }
+
     public static Point at(double alpha, double[][] predictedQuality, double[][] predictedCost, OutcomeMatrix actual, double costScale) {
-        CostAwarePolicy policy = new CostAwarePolicy(alpha, costScale);
+        double[] rowScale = new double[actual.size()];
+        java.util.Arrays.fill(rowScale, costScale);
+        return at(alpha, predictedQuality, predictedCost, actual, rowScale);
+    }
+
+    public static Point at(double alpha, double[][] predictedQuality, double[][] predictedCost, OutcomeMatrix actual, double[] rowScale) {
+        if (rowScale.length != actual.size()) throw new IllegalArgumentException("one cost scale per row");
+        CostAwarePolicy policy = null;
         int n = actual.size();
         int k = actual.armCount();
         double quality = 0, cost = 0;
         double[] shares = new double[k];
         for (int q = 0; q < n; q++) {
+            if (policy == null || policy.costScale() != rowScale[q]) policy = new CostAwarePolicy(alpha, rowScale[q]);
             int a = policy.choose(predictedQuality[q], predictedCost[q]);
             quality += actual.score(q, a);
             cost += actual.cost(q, a);

@@ -34,9 +34,10 @@ public record DataLocation(Path root, String source) {
     /** Where the datasets sit relative to a checkout (and to the current directory). */
     public static final String RELATIVE = "../shared/datasets";
 
-    /** How to point thinkroute at the data, for every "not found" message. */
+    /** How to point thinkroute at the data, or get it, for every "not found" message. */
     public static final String HOW_TO_SET =
-            "Pass --data <dir> or set " + ENV + "=<dir> to the datasets folder (the one that holds routellm/).";
+            "Pass --data <dir> or set " + ENV + "=<dir> to the datasets folder (the one that holds routellm/)."
+                    + " Or download the data: thinkroute data fetch.";
 
     public DataLocation {
         Objects.requireNonNull(root, "root");

@@ -1,0 +1,361 @@
+package dev.thinkroute.eval.run;
+
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.Decision;
+import dev.thinkroute.core.Outcome;
+import dev.thinkroute.core.Reason;
+import dev.thinkroute.core.metric.Baselines;
+import dev.thinkroute.core.metric.Frontier;
+import dev.thinkroute.core.metric.OutcomeMatrix;
+import dev.thinkroute.core.metric.RouterRun;
+import dev.thinkroute.core.route.Query;
+import dev.thinkroute.core.route.Router;
+import dev.thinkroute.eval.dataset.Example;
+import dev.thinkroute.eval.score.Scorer;
+
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Set;
+import java.util.function.IntFunction;
+import java.util.stream.IntStream;
+
+/**
+ * Runs routers over a set of questions the way they serve: each contestant's {@link Router} decides every question
+ * from its text (through {@link Router#route}, the gateway's own call), and the chosen arm's answer is looked up
+ * ({@link #replay replay}, from recorded outcomes) or asked ({@link #live live}, through the upstream clients, each
+ * (question, arm) pair once however many contestants chose it, resumable through the {@link ResponseCache}).
+ *
+ * <p>All figures come from the {@code core.metric} math over one {@link OutcomeMatrix} of the answers: a contestant
+ * is a choice per row, summed by {@link RouterRun#of}. A failed call, an arm the record lacks or a router that threw
+ * is a skipped row, counted in {@link Summary#failed()} and never scored as wrong; an answer the scorer could not read
+ * is judged wrong but counted apart in {@link Summary#unparsed()}.
+ */
+public final class Evaluation {
+
+    private Evaluation() {
+    }
+
+    /**
+     * One question.
+     *
+     * @param id      stable id (the outcome log's {@code query_id}, the dataset's example id)
+     * @param text    what routers see and models are asked
+     * @param example the benchmark example with its gold answers, for live runs; {@code null} in replay
+     */
+    public record Item(String id, String text, Example example) {
+        public Item {
+            Objects.requireNonNull(id, "id");
+            Objects.requireNonNull(text, "text");
+        }
+    }
+
+    /** What a contestant is, for reports. */
+    public enum Kind {
+        /** Always one arm. */
+        ARM,
+        /** A learned router at one α. */
+        ROUTER,
+        /** A gateway profile (a rule, a fixed arm, a router at its own α). */
+        PROFILE
+    }
+
+    /**
+     * A way of choosing arms.
+     *
+     * @param name      unique in the evaluation, e.g. {@code knn α=0.1}
+     * @param group     contestants sharing a group are one router swept over α: its frontier
+     * @param alpha     sent as the per-request α ({@code routing.alpha}); {@code null}: the router's own
+     * @param routerFor the router that decides item {@code i} (under cross-validation, the fold's that did not see it)
+     */
+    public record Contestant(String name, String group, Kind kind, Double alpha, IntFunction<Router> routerFor) {
+        public Contestant {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(group, "group");
+            Objects.requireNonNull(kind, "kind");
+            Objects.requireNonNull(routerFor, "routerFor");
+        }
+
+        /** Always {@code arm}. */
+        public static Contestant always(Arm arm) {
+            Router fixed = q -> new Decision(arm, new Reason.ProfileRule("always " + arm.label(), "a single-arm baseline"));
+            return new Contestant("always " + arm.label(), "always " + arm.label(), Kind.ARM, null, i -> fixed);
+        }
+    }
+
+    /** How one (question, arm) pair went, beyond its score and cost. */
+    public record Cell(RunResult.Status status, long reasoningTokens, long latencyMs, String error) {
+    }
+
+    /** Distribution of one quantity over a contestant's answered questions. */
+    public record Stats(int n, double mean, double p10, double p50, double p90, double p99, double max) {
+        static final Stats EMPTY = new Stats(0, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+
+        static Stats of(double[] values) {
+            if (values.length == 0) return EMPTY;
+            double[] v = values.clone();
+            Arrays.sort(v);
+            double sum = 0;
+            for (double d : v) sum += d;
+            return new Stats(v.length, sum / v.length, quantile(v, 0.10), quantile(v, 0.50), quantile(v, 0.90),
+                    quantile(v, 0.99), v[v.length - 1]);
+        }
+
+        /** Nearest rank: the smallest value with at least {@code p} of the values at or below it. */
+        private static double quantile(double[] sorted, double p) {
+            int rank = (int) Math.ceil(p * sorted.length);
+            return sorted[Math.max(0, Math.min(sorted.length - 1, rank - 1))];
+        }
+    }
+
+    /**
+     * One contestant's figures.
+     *
+     * @param questions     items evaluated
+     * @param scored        answered and read
+     * @param unparsed      answered, no answer could be read (judged wrong, counted apart)
+     * @param failed        no answer: the call failed, the record lacks the arm, or the router threw
+     * @param quality       mean score over the answered questions ({@link RouterRun#accuracy()})
+     * @param meanCost      mean USD per answered question
+     * @param totalCost     USD over all answered questions
+     * @param armShare      share of answered questions per arm label, arms in the evaluation's order (cheapest first)
+     * @param strongShare   share sent to the dearest arm
+     * @param thinkingRate  share sent to arms that think
+     * @param randomAtCost  what random routing between the single arms reaches at the same mean cost (NaN outside)
+     * @param firstError    one failure's message, for the table
+     */
+    public record Summary(String name, String group, Kind kind, Double alpha, int questions, int scored, int unparsed,
+                          int failed, double quality, double meanCost, double totalCost, Map<String, Double> armShare,
+                          double strongShare, double thinkingRate, double randomAtCost, Stats inputTokens,
+                          Stats outputTokens, Stats reasoningTokens, Stats latencyMs, String firstError) {
+    }
+
+    /** One contestant's decisions and their summary. */
+    public record Entry(Contestant contestant, int[] choice, Arm[] picked, String[] reasons, RunResult.Status[] status,
+                        String[] errors, RouterRun run, Summary summary) {
+    }
+
+    /**
+     * The whole evaluation.
+     *
+     * @param matrix  the answers: rows are the items in order, arms cheapest first
+     * @param cells   per row and arm, how the pair went ({@code null} where nobody asked)
+     * @param skipped dataset rows left out before the run (no question or no answer), {@code file:line: why}
+     */
+    public record Result(String dataset, String mode, List<Item> items, OutcomeMatrix matrix, Cell[][] cells,
+                         List<Entry> entries, List<String> skipped) {
+
+        /** Failures of any kind: skipped rows and failed picks. */
+        public int failures() {
+            return skipped.size() + entries.stream().mapToInt(e -> e.summary().failed()).sum();
+        }
+
+        public List<Summary> summaries() {
+            return entries.stream().map(Entry::summary).toList();
+        }
+    }
+
+    /** Decisions of every contestant on every item, made once, before any answer is looked up or asked. */
+    private record Decisions(Arm[][] arm, String[][] reason, String[][] error) {
+    }
+
+    private static Decisions decide(List<Item> items, List<Contestant> contestants) {
+        int k = contestants.size(), n = items.size();
+        Arm[][] arm = new Arm[k][n];
+        String[][] reason = new String[k][n];
+        String[][] error = new String[k][n];
+        for (int c = 0; c < k; c++) {
+            Contestant who = contestants.get(c);
+            Query.Constraints limits = who.alpha() == null ? Query.Constraints.NONE : new Query.Constraints(who.alpha(), null, null);
+            int cc = c;
+            // Routers are pure and thread-safe (the gateway calls them from every request thread): decide rows in parallel.
+            IntStream.range(0, n).parallel().forEach(i -> {
+                Item item = items.get(i);
+                try {
+                    Router router = who.routerFor().apply(i);
+                    if (who.alpha() != null && !router.acceptsConstraints()) {
+                        throw new IllegalArgumentException("this router takes no per-request α");
+                    }
+                    Decision d = router.route(new Query(item.text(), item.text().length(), limits));
+                    arm[cc][i] = d.arm();
+                    reason[cc][i] = d.reason().toString();
+                } catch (RuntimeException e) {
+                    error[cc][i] = "router failed: " + e.getMessage();
+                }
+            });
+        }
+        return new Decisions(arm, reason, error);
+    }
+
+    /**
+     * Replays recorded outcomes: {@code matrix} holds the items' scores and costs per arm, {@code recorded} (optional)
+     * the outcome lines for latency and reasoning tokens, keyed by query id then arm label.
+     */
+    public static Result replay(String dataset, OutcomeMatrix matrix, Map<String, Map<String, Outcome>> recorded,
+                                List<Contestant> contestants) {
+        List<Item> items = new ArrayList<>(matrix.size());
+        for (int q = 0; q < matrix.size(); q++) items.add(new Item(matrix.queryIds().get(q), matrix.queries().get(q), null));
+        Cell[][] cells = new Cell[matrix.size()][matrix.armCount()];
+        for (int q = 0; q < matrix.size(); q++) {
+            Map<String, Outcome> byArm = recorded == null ? Map.of() : recorded.getOrDefault(matrix.queryIds().get(q), Map.of());
+            for (int a = 0; a < matrix.armCount(); a++) {
+                Outcome o = byArm.get(matrix.arms().get(a).label());
+                boolean known = !Double.isNaN(matrix.score(q, a)) && !Double.isNaN(matrix.cost(q, a));
+                cells[q][a] = known
+                        ? new Cell(RunResult.Status.SCORED, o == null ? 0 : o.reasoningTokens(), o == null ? 0 : o.latencyMs(), null)
+                        : new Cell(RunResult.Status.FAILED, 0, 0, "no recorded score and cost for arm " + matrix.arms().get(a).label());
+            }
+        }
+        Decisions d = decide(items, contestants);
+        return assemble(dataset, "replay", items, matrix, cells, contestants, d, List.of());
+    }
+
+    /**
+     * Asks live upstreams: every contestant decides every item first; then the distinct (item, arm) pairs chosen are
+     * run through {@code runner} (cached answers are not asked again) and scored with {@code scorer}.
+     *
+     * @param skipped dataset rows left out while loading, reported with the result
+     */
+    public static Result live(String dataset, List<Item> items, List<Contestant> contestants, LiveRunner runner,
+                              Scorer scorer, List<String> skipped) throws InterruptedException {
+        for (Item item : items) {
+            if (item.example() == null) throw new IllegalArgumentException("item " + item.id() + " has no example to score against");
+        }
+        Decisions d = decide(items, contestants);
+        List<LiveRunner.Pair> pairs = new ArrayList<>();
+        Set<String> seen = new LinkedHashSet<>();
+        for (int i = 0; i < items.size(); i++) {
+            for (int c = 0; c < contestants.size(); c++) {
+                Arm arm = d.arm()[c][i];
+                if (arm != null && seen.add(i + "\u0000" + arm.label())) pairs.add(new LiveRunner.Pair(items.get(i).example(), arm));
+            }
+        }
+        RunResult run = runner.run(dataset, scorer, pairs);
+        // Outcomes item-major, so the matrix's rows are the items in order; failed calls become cells without a score.
+        Map<String, Integer> row = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            if (row.put(items.get(i).example().id(), i) != null) throw new IllegalArgumentException("example id " + items.get(i).example().id() + " appears twice");
+        }
+        List<Outcome> outcomes = new ArrayList<>();
+        Map<String, RunResult.Entry> byPair = new HashMap<>();
+        for (RunResult.Entry e : run.entries()) byPair.put(e.exampleId() + "\u0000" + e.arm().label(), e);
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
+            for (RunResult.Entry e : entriesOf(item, byPair, d, contestants.size(), i)) {
+                outcomes.add(new Outcome(item.id(), dataset, item.text(), e.arm().model(), e.arm().thinking().label(),
+                        e.failed() ? null : e.score().value(), e.usage().inputTokens(), e.usage().outputTokens(),
+                        e.usage().reasoningTokens(), e.failed() ? Double.NaN : e.costUsd(), e.latencyMs(), RunResult.SOURCE));
+            }
+        }
+        OutcomeMatrix matrix = allRows(OutcomeMatrix.of(outcomes), items);
+        Cell[][] cells = new Cell[matrix.size()][matrix.armCount()];
+        for (RunResult.Entry e : run.entries()) {
+            int q = row.get(e.exampleId());
+            int a = matrix.arms().indexOf(e.arm());
+            cells[q][a] = new Cell(e.status(), e.usage().reasoningTokens(), e.latencyMs(), e.error());
+        }
+        return assemble(dataset, "live", items, matrix, cells, contestants, d, skipped);
+    }
+
+    /** {@code m} with one row per item in item order: an item no router chose an arm for keeps an empty row. */
+    private static OutcomeMatrix allRows(OutcomeMatrix m, List<Item> items) {
+        Map<String, Integer> rowOf = new HashMap<>();
+        for (int q = 0; q < m.size(); q++) rowOf.put(m.queryIds().get(q), q);
+        int n = items.size(), k = m.armCount();
+        double[][] s = new double[n][k], c = new double[n][k], in = new double[n][k], out = new double[n][k];
+        for (int i = 0; i < n; i++) {
+            Integer q = rowOf.get(items.get(i).id());
+            for (int a = 0; a < k; a++) {
+                s[i][a] = q == null ? Double.NaN : m.score(q, a);
+                c[i][a] = q == null ? Double.NaN : m.cost(q, a);
+                in[i][a] = q == null ? Double.NaN : m.inputTokens(q, a);
+                out[i][a] = q == null ? Double.NaN : m.outputTokens(q, a);
+            }
+        }
+        return new OutcomeMatrix(items.stream().map(Item::id).toList(), items.stream().map(Item::text).toList(), m.arms(), s, c, in, out);
+    }
+
+    private static List<RunResult.Entry> entriesOf(Item item, Map<String, RunResult.Entry> byPair, Decisions d,
+                                                   int contestants, int i) {
+        Map<String, RunResult.Entry> mine = new LinkedHashMap<>();
+        for (int c = 0; c < contestants; c++) {
+            Arm arm = d.arm()[c][i];
+            if (arm == null) continue;
+            RunResult.Entry e = byPair.get(item.example().id() + "\u0000" + arm.label());
+            if (e != null) mine.putIfAbsent(arm.label(), e);
+        }
+        return List.copyOf(mine.values());
+    }
+
+    private static Result assemble(String dataset, String mode, List<Item> items, OutcomeMatrix matrix, Cell[][] cells,
+                                   List<Contestant> contestants, Decisions d, List<String> skipped) {
+        List<Frontier.Point> singles = new ArrayList<>();
+        for (int a = 0; a < matrix.armCount(); a++) {
+            RouterRun s = Baselines.singleArm(matrix, a);
+            if (s.counted() > 0) singles.add(s.point(matrix.arms().get(a).label()));
+        }
+        List<Entry> entries = new ArrayList<>();
+        for (int c = 0; c < contestants.size(); c++) {
+            Contestant who = contestants.get(c);
+            int n = items.size();
+            int[] choice = new int[n];
+            RunResult.Status[] status = new RunResult.Status[n];
+            String[] errors = new String[n];
+            int scored = 0, unparsed = 0, failed = 0;
+            String firstError = null;
+            List<Double> in = new ArrayList<>(), out = new ArrayList<>(), reasoning = new ArrayList<>(), latency = new ArrayList<>();
+            for (int i = 0; i < n; i++) {
+                Arm arm = d.arm()[c][i];
+                int a = arm == null ? -1 : matrix.arms().indexOf(arm);
+                String error = d.error()[c][i];
+                if (arm != null && a < 0) error = "no answer for arm " + arm.label() + " (it is not among the recorded arms " + labels(matrix) + ")";
+                Cell cell = a < 0 ? null : cells[i][a];
+                if (a >= 0 && (cell == null || cell.status() == RunResult.Status.FAILED)) {
+                    error = cell == null ? "no answer for arm " + arm.label() : cell.error();
+                    a = -1;
+                }
+                choice[i] = a;
+                errors[i] = error;
+                if (a < 0) {
+                    status[i] = RunResult.Status.FAILED;
+                    failed++;
+                    if (firstError == null) firstError = error;
+                    continue;
+                }
+                status[i] = cell.status();
+                if (cell.status() == RunResult.Status.UNPARSED) unparsed++;
+                else scored++;
+                if (!Double.isNaN(matrix.inputTokens(i, a))) in.add(matrix.inputTokens(i, a));
+                if (!Double.isNaN(matrix.outputTokens(i, a))) out.add(matrix.outputTokens(i, a));
+                reasoning.add((double) cell.reasoningTokens());
+                latency.add((double) cell.latencyMs());
+            }
+            RouterRun run = RouterRun.of(matrix, choice);
+            Map<String, Double> share = new LinkedHashMap<>();
+            for (int a = 0; a < matrix.armCount(); a++) share.put(matrix.arms().get(a).label(), run.armShare().get(a));
+            boolean latencyRecorded = latency.stream().anyMatch(v -> v > 0);
+            Summary summary = new Summary(who.name(), who.group(), who.kind(), who.alpha(), n, scored, unparsed, failed,
+                    run.accuracy(), run.meanCost(), run.counted() == 0 ? 0 : run.meanCost() * run.counted(), share,
+                    run.strongShare(), run.thinkingShare(), Baselines.randomAtCost(singles, run.meanCost()),
+                    Stats.of(unbox(in)), Stats.of(unbox(out)), Stats.of(unbox(reasoning)),
+                    latencyRecorded ? Stats.of(unbox(latency)) : Stats.EMPTY, firstError);
+            entries.add(new Entry(who, choice, d.arm()[c], d.reason()[c], status, errors, run, summary));
+        }
+        return new Result(dataset, mode, List.copyOf(items), matrix, cells, List.copyOf(entries), List.copyOf(skipped));
+    }
+
+    private static String labels(OutcomeMatrix m) {
+        return m.arms().stream().map(Arm::label).toList().toString();
+    }
+
+    private static double[] unbox(List<Double> values) {
+        double[] v = new double[values.size()];
+        for (int i = 0; i < v.length; i++) v[i] = values.get(i);
+        return v;
+    }
+}
