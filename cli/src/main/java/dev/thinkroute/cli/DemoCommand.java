@@ -70,9 +70,20 @@ import java.util.stream.Stream;
                 + "and writes an HTML report."})
 final class DemoCommand implements Callable<Integer> {
 
-    static final String TABLE = "routellm-gsm8k";
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final String STRONG = "gpt-4-1106-preview";
+
+    /**
+     * One recorded table the demo routes over: the importer (the outcomes a router trains on), the dataset with the
+     * gold answers, the embedded pool config whose replay models answer from the same table, and the scorer.
+     */
+    record Scenario(String key, String table, String goldDataset, String configResource, String scorer, String title,
+                    String description) {
+    }
+
+    static final Scenario GSM8K = new Scenario("gsm8k", "routellm-gsm8k", "gsm8k", "/dev/thinkroute/cli/demo.yaml", "math",
+            "GSM8K", "RouteLLM's recorded GSM8K answers");
+    static final Scenario NQ = new Scenario("nq", "llmrouter-nq", "llmrouter-nq", "/dev/thinkroute/cli/demo-nq.yaml", "qa-f1",
+            "NQ", "LLMRouter's recorded Natural Questions answers");
 
     @Option(names = "--data", paramLabel = "DIR", description = "Datasets root (default: $THINKROUTE_DATA, then ../shared/datasets).")
     Path data;
@@ -95,6 +106,10 @@ final class DemoCommand implements Callable<Integer> {
 
     @Option(names = "--concurrency", defaultValue = "4", description = "Requests in flight at once (default: ${DEFAULT-VALUE}).")
     int concurrency;
+
+    @Option(names = "--tables", defaultValue = "gsm8k,nq", split = ",", description = "Which recorded tables to route over: gsm8k "
+            + "(RouteLLM: GPT-4 vs Mixtral), nq (LLMRouter: six open models on Natural Questions) (default: ${DEFAULT-VALUE}).")
+    List<String> tables;
 
     @Spec
     CommandSpec spec;
@@ -119,6 +134,15 @@ final class DemoCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException("--predictor: " + e.getMessage());
         }
+        List<Scenario> chosen = new ArrayList<>();
+        for (String t : tables) {
+            Scenario sc = switch (t.trim()) {
+                case "gsm8k" -> GSM8K;
+                case "nq" -> NQ;
+                default -> throw new CliException("--tables: unknown table '" + t + "'; known: gsm8k, nq");
+            };
+            if (!chosen.contains(sc)) chosen.add(sc);
+        }
         out = spec.commandLine().getOut();
         err = spec.commandLine().getErr();
         Logging.quiet();
@@ -129,17 +153,32 @@ final class DemoCommand implements Callable<Integer> {
         } catch (MissingDataException e) {
             throw new CliException(e.getMessage());
         }
-        Path root = location.root();
+        for (int i = 0; i < chosen.size(); i++) {
+            if (i > 0) {
+                out.println();
+                out.println("-".repeat(100));
+                out.println();
+            }
+            runScenario(chosen.get(i), location);
+        }
+        out.printf(Locale.ROOT, "demo finished in %.0f s. Point any OpenAI SDK at a gateway of your own: thinkroute serve --config FILE  (see README.md)%n",
+                (System.nanoTime() - started) / 1e9);
+        out.flush();
+        return 0;
+    }
 
+    private void runScenario(Scenario sc, DataLocation location) throws IOException, InterruptedException {
+        Path root = location.root();
         // 1. The outcome table, split in seeded halves.
-        LearnInputs.Loaded loaded = LearnInputs.withFraction(LearnInputs.dataset(TABLE, root, err), 0.5, seed);
+        LearnInputs.Loaded loaded = LearnInputs.withFraction(LearnInputs.dataset(sc.table(), root, err), 0.5, seed);
         OutcomeMatrix all = loaded.matrix();
         int[] testRows = questions == null ? loaded.test() : Arrays.copyOf(loaded.test(), Math.min(questions, loaded.test().length));
         OutcomeMatrix train = all.rows(loaded.train());
         OutcomeMatrix test = all.rows(testRows);
-        Map<String, List<String>> gold = gold(root);
-        out.printf(Locale.ROOT, "thinkroute demo: RouteLLM's recorded GSM8K answers of %s, %d questions (%s)%n",
-                String.join(" and ", all.arms().stream().map(a -> a.model()).toList()), all.size(), location.describe());
+        Map<String, List<String>> gold = gold(sc, root);
+        out.printf(Locale.ROOT, "thinkroute demo: %s of %s, %d questions (%s)%n", sc.description(),
+                all.arms().size() == 2 ? String.join(" and ", all.arms().stream().map(a -> a.model()).toList()) : all.arms().size() + " models",
+                all.size(), location.describe());
         out.printf(Locale.ROOT, "  split 50/50 (seed %d): train a router on %d questions, send %d held-out questions through the gateway%n",
                 seed, train.size(), test.size());
 
@@ -148,7 +187,7 @@ final class DemoCommand implements Callable<Integer> {
         float[][] trainX = IntStream.of(loaded.train()).mapToObj(i -> x[i]).toArray(float[][]::new);
         Target target = Target.parse("quality-drop=0.01");
         RouterTrainer.Result trained = RouterTrainer.train(
-                new RouterTrainer.Spec("demo-gsm8k-" + predictor, predictor, 5, seed, target, MiniLmEncoder.ID, MiniLmEncoder.DIMENSION),
+                new RouterTrainer.Spec("demo-" + sc.key() + "-" + predictor, predictor, 5, seed, target, MiniLmEncoder.ID, MiniLmEncoder.DIMENSION),
                 train, trainX, null, line -> { });
         int strongArm = RouterTrainer.bestArm(train);
         Calibration calibrated = trained.calibration();
@@ -161,9 +200,14 @@ final class DemoCommand implements Callable<Integer> {
         try {
             trained.artifact().write(dir.resolve("router.json"));
             Path configFile = dir.resolve("demo.yaml");
-            Files.writeString(configFile, resource("/dev/thinkroute/cli/demo.yaml"));
+            Files.writeString(configFile, resource(sc.configResource()));
             GatewayConfig cfg = Setup.load(configFile);
-            runGateway(cfg, root, test, testRows, all, gold, calibrated.alpha(), cheaper.alpha());
+            // The best model on the training half, by the name the gateway knows it under.
+            String strongModel = train.arms().get(strongArm).model();
+            String strongCard = cfg.pool().cards().stream()
+                    .filter(c -> c.name().equals(strongModel) || strongModel.equals(c.upstreamModel()))
+                    .map(ModelCard::name).findFirst().orElse(strongModel);
+            runGateway(sc, cfg, root, test, gold, calibrated.alpha(), cheaper.alpha(), strongCard);
         } finally {
             try (Stream<Path> files = Files.walk(dir)) {
                 files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
@@ -171,24 +215,20 @@ final class DemoCommand implements Callable<Integer> {
         }
 
         // 5. The report: the router's whole frontier on the same halves.
-        RouterComparison.Result comparison = RouterComparison.run(TABLE, all, x,
+        RouterComparison.Result comparison = RouterComparison.run(sc.table(), all, x,
                 new RouterComparison.Split(loaded.train(), loaded.test(), loaded.split(), seed, 5), List.of(predictor),
                 null /* calibrated and printed above: no second round of calibration folds */, line -> { });
         Files.createDirectories(reports);
         HtmlReport report = HtmlReport.of(comparison);
-        Path page = reports.resolve("demo-gsm8k.html");
+        Path page = reports.resolve("demo-" + sc.key() + ".html");
         report.writeHtml(page);
-        report.writePng(reports.resolve("demo-gsm8k.png"));
+        report.writePng(reports.resolve("demo-" + sc.key() + ".png"));
         out.println("HTML report (the router's whole cost/quality frontier on the test half): " + page.toAbsolutePath());
-        out.printf(Locale.ROOT, "demo finished in %.0f s. Point any OpenAI SDK at a gateway of your own: thinkroute serve --config FILE  (see README.md)%n",
-                (System.nanoTime() - started) / 1e9);
-        out.flush();
-        return 0;
     }
 
-    private void runGateway(GatewayConfig cfg, Path root, OutcomeMatrix test, int[] testRows, OutcomeMatrix all,
-                            Map<String, List<String>> gold, double alpha, double cheaperAlpha) throws IOException, InterruptedException {
-        Scorer scorer = Scorers.get("math");
+    private void runGateway(Scenario sc, GatewayConfig cfg, Path root, OutcomeMatrix test, Map<String, List<String>> gold,
+                            double alpha, double cheaperAlpha, String strongCard) throws IOException, InterruptedException {
+        Scorer scorer = Scorers.get(sc.scorer());
         try (Gateway gateway = Setup.start(cfg, () -> root);
              HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build()) {
             out.println("gateway on " + gateway.baseUrl() + " over replay upstreams:");
@@ -198,59 +238,80 @@ final class DemoCommand implements Callable<Integer> {
             out.println("  profile auto: " + cfg.profiles().get("auto").description());
             Client client = new Client(http, gateway.baseUrl());
 
-            // 3. Every question at three α, then through each single-model profile; the very first request is streamed.
+            // 3. Every question at three α, then through each single model; the very first request is streamed.
             String first = test.queries().getFirst();
             List<Pass> passes = new ArrayList<>();
-            passes.add(pass(client, test, gold, scorer, "router α=" + fmt(alpha) + " (calibrated)", "auto", null));
+            passes.add(pass(client, test, gold, scorer, strongCard, "router α=" + fmt(alpha) + " (calibrated)", "auto", null));
             Answer streamed = passes.getFirst().answers().getFirst();
-            out.printf(Locale.ROOT, "  first request streamed (model=auto, stream=true): %s [%s], %d chars in SSE chunks, $%.6f, answer %s, %s%n",
-                    streamed.arm(), streamed.reason(), streamed.content().length(), streamed.cost(), finalAnswer(streamed.content()),
-                    Double.isNaN(streamed.score()) ? "no gold" : streamed.score() >= 1 ? "correct" : "wrong");
-            passes.add(pass(client, test, gold, scorer, "router α=" + fmt(cheaperAlpha) + " (cheaper)", "auto", cheaperAlpha));
-            passes.add(pass(client, test, gold, scorer, "router α=0 (best quality)", "auto", 0.0));
-            Pass cheap = pass(client, test, gold, scorer, "always mixtral-8x7b", "cheap", null);
-            Pass strong = pass(client, test, gold, scorer, "always gpt-4-1106-preview", "strong", null);
+            out.printf(Locale.ROOT, "  first request streamed (model=auto, stream=true): %s [%s], %d chars in SSE chunks, $%.6f, answer %s, score %s%n",
+                    streamed.arm(), streamed.reason(), streamed.content().length(), streamed.cost(), shortAnswer(streamed.content()),
+                    Double.isNaN(streamed.score()) ? "— (no gold)" : String.format(Locale.ROOT, "%.2f", streamed.score()));
+            passes.add(pass(client, test, gold, scorer, strongCard, "router α=" + fmt(cheaperAlpha) + " (cheaper)", "auto", cheaperAlpha));
+            passes.add(pass(client, test, gold, scorer, strongCard, "router α=0 (best quality)", "auto", 0.0));
+            List<Pass> singles = new ArrayList<>();
+            for (ModelCard card : cfg.pool().cards()) {
+                singles.add(pass(client, test, gold, scorer, strongCard, "always " + card.name(), card.name(), null));
+            }
+            singles.sort(Comparator.comparingDouble(Pass::meanCost));
 
             // 4./5. The table.
             out.println();
-            out.printf(Locale.ROOT, "%d held-out GSM8K questions; every answer came through the gateway and was scored against GSM8K's gold:%n", test.size());
-            out.printf(Locale.ROOT, "  %-34s %9s %12s %9s  %s%n", "", "accuracy", "$ / query", "to GPT-4", "vs random at the same $");
-            row(cheap.label(), cheap.accuracy(), cheap.meanCost(), cheap.strongShare(), "");
-            row(strong.label(), strong.accuracy(), strong.meanCost(), strong.strongShare(), "");
-            List<Frontier.Point> singles = List.of(new Frontier.Point(cheap.meanCost(), cheap.accuracy(), cheap.label()),
-                    new Frontier.Point(strong.meanCost(), strong.accuracy(), strong.label()));
+            out.printf(Locale.ROOT, "%d held-out %s questions; every answer came through the gateway and was scored against %s's gold (%s):%n",
+                    test.size(), sc.title(), sc.title(), sc.scorer());
+            out.printf(Locale.ROOT, "  %-34s %9s %12s %16s  %s%n", "", sc.scorer().equals("math") ? "accuracy" : "score", "$ / query",
+                    "to " + shorten(strongCard, 16), "vs random at the same $");
+            for (Pass p : singles) row(p.label(), p.accuracy(), p.meanCost(), p.strongShare(), "");
+            List<Frontier.Point> points = singles.stream().map(p -> new Frontier.Point(p.meanCost(), p.accuracy(), p.label())).toList();
             Pass router = passes.getFirst();
-            row("random at the router's cost", Baselines.randomAtCost(singles, router.meanCost()), router.meanCost(), mixShare(cheap, strong, router.meanCost()), "");
+            row("random at the router's cost", Baselines.randomAtCost(points, router.meanCost()), router.meanCost(),
+                    singles.size() == 2 ? mixShare(singles.get(0), singles.get(1), router.meanCost()) : Double.NaN, "");
             for (Pass p : passes) {
-                double random = Baselines.randomAtCost(singles, p.meanCost());
+                double random = Baselines.randomAtCost(points, p.meanCost());
                 row(p.label(), p.accuracy(), p.meanCost(), p.strongShare(),
                         Double.isNaN(random) ? "" : String.format(Locale.ROOT, "%+.1f pt", 100 * (p.accuracy() - random)));
             }
-            // The oracle: per question, the cheapest model that answered it correctly (the cheap one when neither did).
-            double oracleCorrect = 0, oracleCost = 0, oracleStrong = 0;
+            // The oracle: per question, the cheapest model with the best score (the cheapest one when none scored).
+            double oracleScore = 0, oracleCost = 0, oracleStrong = 0;
+            int judged = 0;
             for (int i = 0; i < test.size(); i++) {
-                Answer c = cheap.answers().get(i), s = strong.answers().get(i);
-                boolean useStrong = !(c.score() >= 1) && s.score() >= 1;
-                Answer pick = useStrong ? s : c;
-                oracleCorrect += Double.isNaN(pick.score()) ? 0 : pick.score();
+                Answer pick = null;
+                for (Pass p : singles) {
+                    Answer a = p.answers().get(i);
+                    if (Double.isNaN(a.score())) continue;
+                    if (pick == null || a.score() > pick.score()) pick = a; // singles are cheapest first: ties keep the cheaper
+                }
+                if (pick == null) continue;
+                judged++;
+                oracleScore += pick.score();
                 oracleCost += pick.cost();
-                oracleStrong += useStrong ? 1 : 0;
+                oracleStrong += pick.arm().startsWith(strongCard + ":") ? 1 : 0;
             }
-            row("oracle (best model per question)", oracleCorrect / test.size(), oracleCost / test.size(), oracleStrong / test.size(), "");
-            out.printf(Locale.ROOT, "  the calibrated router keeps %.1f%% of GPT-4's accuracy at %.0f%% of its cost%n",
-                    100 * router.accuracy() / strong.accuracy(), 100 * router.meanCost() / strong.meanCost());
-            out.println();
-            out.println("a bad request gets an OpenAI error object naming the field:");
-            ObjectNode bad = body(first, "mixtral-8x7b");
-            bad.put("reasoning_effort", "high");
-            HttpResponse<String> r = client.post(bad);
-            out.println("  model=mixtral-8x7b, reasoning_effort=high -> HTTP " + r.statusCode() + " " + r.body());
+            row("oracle (best model per question)", oracleScore / Math.max(1, judged), oracleCost / Math.max(1, judged),
+                    oracleStrong / Math.max(1, judged), "");
+            Pass strong = singles.stream().filter(p -> p.label().equals("always " + strongCard)).findFirst().orElse(singles.getLast());
+            out.printf(Locale.ROOT, "  the calibrated router keeps %.1f%% of %s's %s at %.0f%% of its cost%n",
+                    100 * router.accuracy() / strong.accuracy(), strongCard, sc.scorer().equals("math") ? "accuracy" : "score",
+                    100 * router.meanCost() / strong.meanCost());
+            // Singles are sorted cheapest first: the best model sits in the cheaper half when it is "also cheap".
+            if (router.strongShare() >= 0.95 && singles.indexOf(strong) < singles.size() / 2) {
+                out.printf(Locale.ROOT, "  (here %s is both the best model and one of the cheapest, so the router sends it nearly everything; "
+                        + "the oracle's row is the headroom a per-question predictor could still win)%n", strongCard);
+            }
+            if (sc == GSM8K) {
+                out.println();
+                out.println("a bad request gets an OpenAI error object naming the field:");
+                String cheapModel = singles.getFirst().label().substring("always ".length());
+                ObjectNode bad = body(first, cheapModel);
+                bad.put("reasoning_effort", "high");
+                HttpResponse<String> r = client.post(bad);
+                out.println("  model=" + cheapModel + ", reasoning_effort=high -> HTTP " + r.statusCode() + " " + r.body());
+            }
             out.flush();
         }
     }
 
     private void row(String label, double accuracy, double cost, double strongShare, String note) {
-        out.printf(Locale.ROOT, "  %-34s %9s %12s %9s  %s%n", label, Double.isNaN(accuracy) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * accuracy),
+        out.printf(Locale.ROOT, "  %-34s %9s %12s %16s  %s%n", label, Double.isNaN(accuracy) ? "—" : String.format(Locale.ROOT, "%.1f%%", 100 * accuracy),
                 String.format(Locale.ROOT, "$%.6f", cost), Double.isNaN(strongShare) ? "—" : String.format(Locale.ROOT, "%.0f%%", 100 * strongShare), note);
     }
 
@@ -259,8 +320,8 @@ final class DemoCommand implements Callable<Integer> {
         return strong.meanCost() == cheap.meanCost() ? Double.NaN : (cost - cheap.meanCost()) / (strong.meanCost() - cheap.meanCost());
     }
 
-    private Pass pass(Client client, OutcomeMatrix test, Map<String, List<String>> gold, Scorer scorer, String label, String model, Double alpha)
-            throws InterruptedException {
+    private Pass pass(Client client, OutcomeMatrix test, Map<String, List<String>> gold, Scorer scorer, String strongCard, String label,
+                      String model, Double alpha) throws InterruptedException {
         int n = test.size();
         Progress bar = new Progress(err, "model=" + model + (alpha == null ? "" : ", routing.alpha=" + fmt(alpha)));
         AtomicInteger done = new AtomicInteger();
@@ -295,22 +356,22 @@ final class DemoCommand implements Callable<Integer> {
         }
         List<Answer> list = List.of(answers);
         long scored = list.stream().filter(a -> !Double.isNaN(a.score())).count();
-        if (scored < n) err.println(label + ": " + (n - scored) + " questions have no GSM8K gold and were left out of the accuracy");
+        if (scored < n) err.println(label + ": " + (n - scored) + " questions have no gold answer and were left out of the score");
         double accuracy = list.stream().filter(a -> !Double.isNaN(a.score())).mapToDouble(Answer::score).sum() / Math.max(1, scored);
         double cost = list.stream().mapToDouble(Answer::cost).sum() / n;
-        double share = list.stream().filter(a -> a.arm().startsWith(STRONG + ":")).count() / (double) n;
+        double share = list.stream().filter(a -> a.arm().startsWith(strongCard + ":")).count() / (double) n;
         return new Pass(label, accuracy, cost, share, list);
     }
 
-    /** GSM8K's gold answers by question text (the same 1,319 questions RouteLLM recorded). */
-    private static Map<String, List<String>> gold(Path root) {
+    /** The gold answers by question text (the same questions the recorded table holds). */
+    private static Map<String, List<String>> gold(Scenario sc, Path root) {
         List<Example> examples;
         try {
-            examples = Datasets.get("gsm8k").load(root).examples();
+            examples = Datasets.get(sc.goldDataset()).load(root).examples();
         } catch (MissingDataException e) {
             throw new CliException(e.getMessage());
         } catch (RuntimeException e) {
-            throw new CliException("cannot read GSM8K's gold answers under " + root + ": " + e.getMessage());
+            throw new CliException("cannot read " + sc.title() + "'s gold answers under " + root + ": " + e.getMessage());
         }
         Map<String, List<String>> byText = new HashMap<>();
         for (Example e : examples) byText.put(normalise(e.question()), e.gold());
@@ -339,12 +400,20 @@ final class DemoCommand implements Callable<Integer> {
         return b;
     }
 
-    static String finalAnswer(String content) {
+    /** The answer as a reader would spot it: the last {@code <answer>} tag's text, else the last number, else the text's start. */
+    static String shortAnswer(String content) {
         if (content == null) return "";
+        java.util.regex.Matcher tag = java.util.regex.Pattern.compile("<answer>(.*?)</answer>", java.util.regex.Pattern.DOTALL).matcher(content);
+        String last = null;
+        while (tag.find()) last = tag.group(1).strip();
+        if (last != null) return "'" + shorten(last, 40) + "'";
         java.util.regex.Matcher m = java.util.regex.Pattern.compile("-?\\$?\\d[\\d,]*(\\.\\d+)?").matcher(content);
-        String last = "";
         while (m.find()) last = m.group();
-        return last;
+        return last != null ? last : "'" + shorten(content.strip(), 40) + "'";
+    }
+
+    private static String shorten(String s, int max) {
+        return s.length() <= max ? s : s.substring(0, max - 1) + "…";
     }
 
     /** A minimal OpenAI Chat Completions client over the JDK's HttpClient, as any SDK would call the gateway. */

@@ -320,6 +320,7 @@ final class EvalCommand implements Callable<Integer> {
         if (examples.isEmpty()) throw new CliException(ds.name() + ": no questions to ask");
         List<Evaluation.Item> items = examples.stream().map(e -> new Evaluation.Item(e.id(), e.question(), e)).toList();
 
+        List<Double> asked = alphas(false); // validated here even when no profile takes an α
         List<Evaluation.Contestant> contestants = new ArrayList<>();
         for (Arm arm : singleArms(cfg)) contestants.add(Evaluation.Contestant.always(arm));
         List<String> names = profiles != null ? profiles : new ArrayList<>(cfg.profiles().keySet());
@@ -328,7 +329,7 @@ final class EvalCommand implements Callable<Integer> {
             Profile p = cfg.profile(n.trim()).orElseThrow(() -> new CliException("--profiles: no profile '" + n + "' in " + config
                     + "; it has " + String.join(", ", cfg.profiles().keySet())));
             Router router = p.router();
-            List<Double> as = router.acceptsConstraints() ? alphas(false) : List.of();
+            List<Double> as = router.acceptsConstraints() ? asked : List.of();
             if (alpha != null && alpha.contains("sweep") && router.acceptsConstraints()) sweeps.add(p.name());
             if (as.isEmpty()) contestants.add(new Evaluation.Contestant("profile " + p.name(), p.name(), Evaluation.Kind.PROFILE, null, i -> router));
             for (double a : as) contestants.add(new Evaluation.Contestant("profile " + p.name() + " α=" + fmt(a), p.name(), Evaluation.Kind.PROFILE, a, i -> router));
@@ -424,7 +425,7 @@ final class EvalCommand implements Callable<Integer> {
     private int report(Evaluation.Result result, String protocol, Set<String> sweeps) throws IOException {
         EvalReport report = EvalReport.of(result, protocol, sweeps);
         print(report);
-        String stem = name != null ? name : "eval-" + result.dataset().replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = name != null ? name : "eval-" + result.dataset().replaceFirst("\\.(jsonl|json)$", "").replaceAll("[^A-Za-z0-9._-]", "_");
         Files.createDirectories(out);
         report.writeJson(out.resolve(stem + ".json"));
         report.writeCsv(out.resolve(stem + ".csv"));

@@ -34,7 +34,7 @@ class CliTest {
     @Test
     void demoTrainsARouterServesItThroughTheGatewayAndComparesItWithTheBaselines(@TempDir Path dir) {
         Path reports = dir.resolve("reports");
-        Run r = run("demo", "--questions", "60", "--cache", dir.resolve("cache").toString(), "--out", reports.toString());
+        Run r = run("demo", "--questions", "60", "--cache", EvalCommandTest.EMBEDDINGS.toString(), "--out", reports.toString());
         assertThat(r.code()).as(r.err()).isZero();
         assertThat(r.out())
                 .contains("RouteLLM's recorded GSM8K answers", "1319 questions", "train a router on 659 questions")
@@ -50,12 +50,31 @@ class CliTest {
                 "oracle \\(best model per question\\)")) {
             assertThat(lines).as(label).anyMatch(l -> l.matches(" +" + label + cells));
         }
-        assertThat(lines).filteredOn(l -> l.matches(" +router α=[0-9.]+ \\((calibrated|cheaper|best quality)\\)" + cells + "pt")).hasSize(3);
+        // Three router lines per table: GSM8K, then NQ.
+        assertThat(lines).filteredOn(l -> l.matches(" +router α=[0-9.]+ \\((calibrated|cheaper|best quality)\\)" + cells + "pt")).hasSize(6);
         assertThat(lines).anyMatch(l -> l.matches(" +always mixtral-8x7b +[0-9.]+% +\\$0\\.\\d+ +0% *"));
         assertThat(lines).anyMatch(l -> l.matches(" +always gpt-4-1106-preview +[0-9.]+% +\\$0\\.\\d+ +100% *"));
         assertThat(reports.resolve("demo-gsm8k.html")).isNotEmptyFile();
         assertThat(reports.resolve("demo-gsm8k.png")).isNotEmptyFile();
-        assertThat(r.err()).contains("model=auto, routing.alpha=0: 60/60", "model=strong: 60/60");
+        assertThat(r.err()).contains("model=auto, routing.alpha=0: 60/60", "model=gpt-4-1106-preview: 60/60");
+
+        // The second table: LLMRouter's NQ answers of six open models, scored by token F1 against NQ's gold.
+        assertThat(r.out())
+                .contains("LLMRouter's recorded Natural Questions answers of 6 models, 500 questions", "train a router on 250 questions")
+                .containsPattern("router 'demo-nq-knn' trained in [0-9.]+ s on 250 questions")
+                .contains("60 held-out NQ questions", "(qa-f1)")
+                .contains("HTML report", reports.resolve("demo-nq.html").toAbsolutePath().toString());
+        for (String model : List.of("llama-3.1-8b", "mistral-7b", "qwen2.5-7b", "gemma-2-27b", "llama-3.1-70b", "mixtral-8x22b")) {
+            assertThat(lines).as(model).anyMatch(l -> l.matches(" +always " + model + cells));
+        }
+        assertThat(reports.resolve("demo-nq.html")).isNotEmptyFile();
+    }
+
+    @Test
+    void demoRefusesAnUnknownTable() {
+        Run r = run("demo", "--tables", "gsm8k,mmlu");
+        assertThat(r.code()).isEqualTo(2);
+        assertThat(r.err()).contains("--tables: unknown table 'mmlu'; known: gsm8k, nq");
     }
 
     @Test

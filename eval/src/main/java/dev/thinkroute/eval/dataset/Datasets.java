@@ -82,6 +82,10 @@ public final class Datasets {
             add(m, new JsonDataset(t[0] + "-train", LLMROUTER.resolve("default_query_train.jsonl"),
                     FieldMapping.of("query", "ground_truth", null).where("task_name", t[1]), "qa-f1"));
         }
+        // The 500 questions of LLMRouter's NQ routing history, with their gold answers (gt): what the replay table
+        // llmrouter-nq answers, so a replayed answer can be scored like a live one.
+        add(m, new JsonDataset("llmrouter-nq", Path.of("llmrouter/nq_history/router_train_data_nq.json"),
+                FieldMapping.of("query", "gt", "q_id"), "qa-f1"));
         return m;
     }
 

@@ -29,7 +29,8 @@ import java.util.Set;
  *
  * @param protocol    how the questions were held out from the routers' training, or what was asked
  * @param contestants every contestant, in evaluation order
- * @param shown       the contestants tables and per-contestant charts show: sweeps are drawn as frontiers instead
+ * @param shown       the contestants tables and per-contestant charts show: sweeps are drawn as frontiers and
+ *                    represented here by their peak
  */
 public record EvalReport(String dataset, String mode, String protocol, int questions, List<String> skipped,
                          RouterComparison.Result comparison, List<Evaluation.Summary> contestants,
@@ -64,8 +65,25 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
                 m.arms().stream().map(Arm::label).toList(), base.singles(), base.oracle(), base.gap(), base.aiqRandom(),
                 base.aiqOracle(), base.cMin(), base.cMax(), routers);
         List<Evaluation.Summary> all = r.summaries();
-        List<Evaluation.Summary> shown = all.stream().filter(s -> !sweepGroups.contains(s.group())).toList();
-        return new EvalReport(r.dataset(), r.mode(), protocol, r.items().size(), r.skipped(), comparison, all, shown);
+        // A sweep is drawn as a frontier; in the tables it is represented by its peak (best quality, cheapest of equals).
+        List<Evaluation.Summary> shown = new ArrayList<>();
+        Map<String, Evaluation.Summary> peaks = new LinkedHashMap<>();
+        for (Evaluation.Summary s : all) {
+            if (!sweepGroups.contains(s.group())) {
+                shown.add(s);
+                continue;
+            }
+            Evaluation.Summary best = peaks.get(s.group());
+            boolean better = best == null || (!Double.isNaN(s.quality()) && (Double.isNaN(best.quality()) || s.quality() > best.quality()
+                    || (s.quality() == best.quality() && s.meanCost() < best.meanCost())));
+            if (better) peaks.put(s.group(), s);
+        }
+        for (Evaluation.Summary p : peaks.values()) {
+            shown.add(new Evaluation.Summary(p.name() + " (peak of sweep)", p.group(), p.kind(), p.alpha(), p.questions(), p.scored(),
+                    p.unparsed(), p.failed(), p.quality(), p.meanCost(), p.totalCost(), p.armShare(), p.strongShare(), p.thinkingRate(),
+                    p.randomAtCost(), p.inputTokens(), p.outputTokens(), p.reasoningTokens(), p.latencyMs(), p.firstError()));
+        }
+        return new EvalReport(r.dataset(), r.mode(), protocol, r.items().size(), r.skipped(), comparison, all, List.copyOf(shown));
     }
 
     /** Failed picks over all contestants, plus dataset rows skipped before the run. */

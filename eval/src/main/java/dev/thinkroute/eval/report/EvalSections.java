@@ -32,7 +32,7 @@ final class EvalSections {
     static void append(StringBuilder h, EvalReport eval, RouterComparison.Result comparison) {
         List<Evaluation.Summary> shown = eval.shown();
         if (shown.isEmpty()) return;
-        h.append("<h2>Contestants</h2>\n<table class=\"summary\">\n<thead><tr><th class=\"name\">contestant</th><th>quality</th>"
+        h.append("<h2>Contestants</h2>\n<div class=\"wide\"><table class=\"summary\">\n<thead><tr><th class=\"name\">contestant</th><th>quality</th>"
                 + "<th>cost / query</th><th>random at same cost</th><th>strong share</th><th>thinking rate</th><th>scored</th>"
                 + "<th>unparsed</th><th>failed</th><th>output tokens p50 / p90</th><th>reasoning tokens (mean)</th>"
                 + "<th>latency p50 / p90 / p99</th></tr></thead>\n<tbody>\n");
@@ -41,7 +41,7 @@ final class EvalSections {
             h.append("<tr class=\"").append(cls).append(s.failed() > 0 ? " failed" : "").append("\"><td class=\"name\">").append(esc(s.name())).append("</td>");
             cell(h, num(s.quality(), 4));
             cell(h, usd(s.meanCost()));
-            cell(h, num(s.randomAtCost(), 4));
+            cell(h, s.kind() == Evaluation.Kind.ARM ? "" : num(s.randomAtCost(), 4));
             cell(h, pct(s.strongShare()));
             cell(h, pct(s.thinkingRate()));
             cell(h, Integer.toString(s.scored()));
@@ -53,7 +53,7 @@ final class EvalSections {
                     : num(s.latencyMs().p50(), 0) + " / " + num(s.latencyMs().p90(), 0) + " / " + num(s.latencyMs().p99(), 0) + " ms");
             h.append("</tr>\n");
         }
-        h.append("</tbody>\n</table>\n<p class=\"note\">Quality and cost are over the answered questions. <b>Unparsed</b>: the model answered "
+        h.append("</tbody>\n</table></div>\n<p class=\"note\">Quality and cost are over the answered questions. <b>Unparsed</b>: the model answered "
                 + "but no final answer could be read; judged wrong and counted apart. <b>Failed</b>: no answer at all (the call failed after "
                 + "its retries, the record lacks the chosen arm, or the router threw); never scored, left out of quality. Random at same cost "
                 + "mixes the neighbouring single arms to spend the contestant's mean cost. Strong share: calls to the dearest arm; thinking "

@@ -140,7 +140,7 @@ public final class HtmlReport {
     private void table(StringBuilder h) {
         RouterComparison.Result r = result;
         double bestSingle = r.singleArms().stream().mapToDouble(RouterRun::accuracy).filter(d -> !Double.isNaN(d)).max().orElse(Double.NaN);
-        h.append("<table class=\"summary\">\n<thead><tr><th class=\"name\">router</th><th>quality</th><th>cost / query</th><th>APGR</th>"
+        h.append("<div class=\"wide\"><table class=\"summary\">\n<thead><tr><th class=\"name\">router</th><th>quality</th><th>cost / query</th><th>APGR</th>"
                 + "<th>CPT50</th><th>CPT80</th><th>AIQ</th><th>AIQ / oracle</th><th>cost to match best</th></tr></thead>\n<tbody>\n");
         for (int i = 0; i < r.singleArms().size(); i++) {
             RouterRun s = r.singleArms().get(i);
@@ -164,7 +164,7 @@ public final class HtmlReport {
                         + ", strong share " + num(c.strongShare(), 2) + ")", num(c.quality(), 4), usd(c.meanCost()), "", "", "", "", "", "");
             }
         }
-        h.append("</tbody>\n</table>\n");
+        h.append("</tbody>\n</table></div>\n");
     }
 
     private static void row(StringBuilder h, String cls, String name, String... cells) {
@@ -514,6 +514,8 @@ public final class HtmlReport {
             dl.facts dt { font-weight: 600; color: #555; }
             dl.facts dd { margin: 0; }
             table { border-collapse: collapse; font-size: .92rem; margin: .5rem 0; }
+            div.wide { overflow-x: auto; max-width: 100%; }
+            div.wide table { font-size: .85rem; }
             th, td { padding: .3rem .6rem; border-bottom: 1px solid #e5e5e5; text-align: right; white-space: nowrap; font-variant-numeric: tabular-nums; }
             th { background: #f4f4f4; font-weight: 600; }
             th.name, td.name { text-align: left; }

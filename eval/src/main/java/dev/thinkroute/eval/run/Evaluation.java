@@ -4,6 +4,8 @@ import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.Reason;
+import dev.thinkroute.core.Usage;
+import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.metric.Baselines;
 import dev.thinkroute.core.metric.Frontier;
 import dev.thinkroute.core.metric.OutcomeMatrix;
@@ -223,8 +225,15 @@ public final class Evaluation {
      */
     public static Result live(String dataset, List<Item> items, List<Contestant> contestants, LiveRunner runner,
                               Scorer scorer, List<String> skipped) throws InterruptedException {
-        for (Item item : items) {
+        // Checked before anything is asked: a bad item list must not cost a single call.
+        Map<String, Integer> row = new HashMap<>();
+        for (int i = 0; i < items.size(); i++) {
+            Item item = items.get(i);
             if (item.example() == null) throw new IllegalArgumentException("item " + item.id() + " has no example to score against");
+            if (!item.id().equals(item.example().id())) {
+                throw new IllegalArgumentException("item " + item.id() + " carries example " + item.example().id() + "; live items are keyed by example id");
+            }
+            if (row.put(item.id(), i) != null) throw new IllegalArgumentException("example id " + item.id() + " appears twice");
         }
         Decisions d = decide(items, contestants);
         List<LiveRunner.Pair> pairs = new ArrayList<>();
@@ -237,10 +246,6 @@ public final class Evaluation {
         }
         RunResult run = runner.run(dataset, scorer, pairs);
         // Outcomes item-major, so the matrix's rows are the items in order; failed calls become cells without a score.
-        Map<String, Integer> row = new HashMap<>();
-        for (int i = 0; i < items.size(); i++) {
-            if (row.put(items.get(i).example().id(), i) != null) throw new IllegalArgumentException("example id " + items.get(i).example().id() + " appears twice");
-        }
         List<Outcome> outcomes = new ArrayList<>();
         Map<String, RunResult.Entry> byPair = new HashMap<>();
         for (RunResult.Entry e : run.entries()) byPair.put(e.exampleId() + "\u0000" + e.arm().label(), e);
@@ -252,7 +257,8 @@ public final class Evaluation {
                         e.usage().reasoningTokens(), e.failed() ? Double.NaN : e.costUsd(), e.latencyMs(), RunResult.SOURCE));
             }
         }
-        OutcomeMatrix matrix = allRows(OutcomeMatrix.of(outcomes), items);
+        OutcomeMatrix answered = OutcomeMatrix.of(outcomes);
+        OutcomeMatrix matrix = allRows(answered, items, byExpectedCost(answered, runner));
         Cell[][] cells = new Cell[matrix.size()][matrix.armCount()];
         for (RunResult.Entry e : run.entries()) {
             int q = row.get(e.exampleId());
@@ -262,22 +268,57 @@ public final class Evaluation {
         return assemble(dataset, "live", items, matrix, cells, contestants, d, skipped);
     }
 
-    /** {@code m} with one row per item in item order: an item no router chose an arm for keeps an empty row. */
-    private static OutcomeMatrix allRows(OutcomeMatrix m, List<Item> items) {
+    /**
+     * The arms cheapest first, as the metrics expect (the last is "strong"). An arm whose every call failed has no
+     * measured cost; it is placed by what its card would charge for the mean answered prompt and answer, rather
+     * than sorted last as if it were the dearest.
+     */
+    private static List<Arm> byExpectedCost(OutcomeMatrix m, LiveRunner runner) {
+        double in = 0, out = 0;
+        int n = 0;
+        for (int q = 0; q < m.size(); q++) {
+            for (int a = 0; a < m.armCount(); a++) {
+                if (Double.isNaN(m.cost(q, a)) || Double.isNaN(m.inputTokens(q, a)) || Double.isNaN(m.outputTokens(q, a))) continue;
+                in += m.inputTokens(q, a);
+                out += m.outputTokens(q, a);
+                n++;
+            }
+        }
+        double meanIn = n == 0 ? 0 : in / n, meanOut = n == 0 ? 0 : out / n;
+        Map<Arm, Double> key = new HashMap<>();
+        for (int a = 0; a < m.armCount(); a++) {
+            Arm arm = m.arms().get(a);
+            double measured = m.meanCost(a);
+            ModelCard card = runner.card(arm.model());
+            double expected = card == null ? Double.POSITIVE_INFINITY
+                    : card.cost(new Usage(Math.round(meanIn), Math.round(meanOut), 0, true));
+            key.put(arm, Double.isNaN(measured) ? expected : measured);
+        }
+        List<Arm> arms = new ArrayList<>(m.arms());
+        arms.sort(java.util.Comparator.<Arm>comparingDouble(key::get).thenComparing(Arm::label));
+        return arms;
+    }
+
+    /**
+     * {@code m} with one row per item in item order (an item no router chose an arm for keeps an empty row) and its
+     * columns in {@code arms} order.
+     */
+    private static OutcomeMatrix allRows(OutcomeMatrix m, List<Item> items, List<Arm> arms) {
         Map<String, Integer> rowOf = new HashMap<>();
         for (int q = 0; q < m.size(); q++) rowOf.put(m.queryIds().get(q), q);
-        int n = items.size(), k = m.armCount();
+        int n = items.size(), k = arms.size();
         double[][] s = new double[n][k], c = new double[n][k], in = new double[n][k], out = new double[n][k];
         for (int i = 0; i < n; i++) {
             Integer q = rowOf.get(items.get(i).id());
-            for (int a = 0; a < k; a++) {
-                s[i][a] = q == null ? Double.NaN : m.score(q, a);
-                c[i][a] = q == null ? Double.NaN : m.cost(q, a);
-                in[i][a] = q == null ? Double.NaN : m.inputTokens(q, a);
-                out[i][a] = q == null ? Double.NaN : m.outputTokens(q, a);
+            for (int j = 0; j < k; j++) {
+                int a = m.armIndex(arms.get(j));
+                s[i][j] = q == null ? Double.NaN : m.score(q, a);
+                c[i][j] = q == null ? Double.NaN : m.cost(q, a);
+                in[i][j] = q == null ? Double.NaN : m.inputTokens(q, a);
+                out[i][j] = q == null ? Double.NaN : m.outputTokens(q, a);
             }
         }
-        return new OutcomeMatrix(items.stream().map(Item::id).toList(), items.stream().map(Item::text).toList(), m.arms(), s, c, in, out);
+        return new OutcomeMatrix(items.stream().map(Item::id).toList(), items.stream().map(Item::text).toList(), arms, s, c, in, out);
     }
 
     private static List<RunResult.Entry> entriesOf(Item item, Map<String, RunResult.Entry> byPair, Decisions d,

@@ -93,6 +93,12 @@ public final class LiveRunner {
         this.listener = listener == null ? Progress.Listener.NONE : listener;
     }
 
+    /** The card of a model this runner can ask, or {@code null}. */
+    public ModelCard card(String model) {
+        Upstream u = upstreams.get(model);
+        return u == null ? null : u.card();
+    }
+
     /** Runs every example of {@code loaded} on every arm. */
     public RunResult run(Loaded loaded, Scorer scorer, List<Arm> arms) throws InterruptedException {
         return run(loaded.dataset(), loaded.examples(), scorer, arms);

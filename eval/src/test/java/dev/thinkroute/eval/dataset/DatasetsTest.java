@@ -53,7 +53,7 @@ class DatasetsTest {
     @Test
     void registryCoversEveryBenchmarkAndNamesThemOnAMiss() {
         assertThat(Datasets.names()).containsExactly("gsm8k", "math500", "aime2024", "hotpotqa", "2wiki", "musique",
-                "bamboogle", "hotpotqa-dev", "nq", "nq-train", "triviaqa", "triviaqa-train");
+                "bamboogle", "hotpotqa-dev", "nq", "nq-train", "triviaqa", "triviaqa-train", "llmrouter-nq");
         assertThatThrownBy(() -> Datasets.get("mmlu"))
                 .isInstanceOf(NoSuchElementException.class)
                 .hasMessageContaining("\"mmlu\"").hasMessageContaining("gsm8k, math500");

@@ -33,7 +33,7 @@ import java.util.regex.Pattern;
 final class FakeOpenAiServer implements AutoCloseable {
 
     static final Pattern QUESTION = Pattern.compile("^Q(\\d+): .*?(\\d+) apples .*?(\\d+) more");
-    static final long STALL_MS = 600;
+    static final long STALL_MS = 4000; // well past the tests' 1.5 s first-byte timeout, which a cold JVM on a slow machine needs
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -61,7 +61,7 @@ class LiveRunnerTest {
     void start() throws IOException {
         server = new FakeOpenAiServer();
         // The first-byte timeout is short so that the stalled request times out (and is retried) quickly.
-        UpstreamSettings settings = new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(250),
+        UpstreamSettings settings = new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(1500),
                 Duration.ofSeconds(5), name -> null);
         upstreams = new LinkedHashMap<>();
         for (String model : List.of("strong", "weak")) {

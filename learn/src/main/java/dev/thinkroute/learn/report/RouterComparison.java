@@ -153,7 +153,12 @@ public final class RouterComparison {
         List<RouterRun> singles = Baselines.singleArms(test);
         RouterRun oracle = Baselines.oracle(test);
         Gap gap = Gap.of(test);
-        List<Frontier.Point> singlePoints = Baselines.singleArmPoints(test);
+        // An arm that never answered (every live call failed) has no point; the range is over those that did.
+        List<Frontier.Point> singlePoints = Baselines.singleArmPoints(test).stream()
+                .filter(p -> Double.isFinite(p.cost()) && Double.isFinite(p.quality())).toList();
+        if (singlePoints.isEmpty()) {
+            return new Baseline(singles, oracle, gap, Double.NaN, Double.NaN, Double.NaN, Double.NaN, Double.NaN);
+        }
         double cMin = singlePoints.stream().mapToDouble(Frontier.Point::cost).min().orElse(0);
         double cMax = singlePoints.stream().mapToDouble(Frontier.Point::cost).max().orElse(0);
         double aiqRandom = Aiq.aiq(singlePoints, cMin, cMax);
@@ -238,7 +243,7 @@ public final class RouterComparison {
             pgrByCost.add(gap.byCost(point));
             pgrByShare.add(new Frontier.Point(p.share(gap.strongArm()), gap.pgr(p.quality())));
         }
-        double aiq = Aiq.aiq(points, cMin, cMax);
+        double aiq = Double.isFinite(cMin) && Double.isFinite(cMax) && cMin <= cMax ? Aiq.aiq(points, cMin, cMax) : Double.NaN;
         Frontier.Point peak = points.stream().max(java.util.Comparator.comparingDouble(Frontier.Point::quality)
                 .thenComparing(java.util.Comparator.comparingDouble(Frontier.Point::cost).reversed())).orElseThrow();
         double toMatch = points.stream().filter(p -> p.quality() >= bestSingle - 1e-12).mapToDouble(Frontier.Point::cost).min().orElse(Double.NaN);

@@ -17,8 +17,8 @@ public final class RecordedTables {
 
     /** Name → loader, in the order {@link #names()} lists them. */
     private static final Map<String, Function<Path, OutcomeTable>> LOADERS =
-            Map.of(RouteLlmGsm8kTable.NAME, RouteLlmGsm8kTable::load);
-    private static final List<String> NAMES = List.of(RouteLlmGsm8kTable.NAME);
+            Map.of(RouteLlmGsm8kTable.NAME, RouteLlmGsm8kTable::load, LlmRouterNqTable.NAME, LlmRouterNqTable::load);
+    private static final List<String> NAMES = List.of(RouteLlmGsm8kTable.NAME, LlmRouterNqTable.NAME);
 
     private record Key(String name, Path root) {
     }

@@ -26,7 +26,7 @@ class RecordedTablesTest {
         OutcomeTable first = RecordedTables.open("routellm-gsm8k", root);
         assertThat(first).isInstanceOf(RouteLlmGsm8kTable.class);
         assertThat(RecordedTables.open(" routellm-gsm8k ", root.resolve("x/..")) ).isSameAs(first);
-        assertThat(RecordedTables.names()).containsExactly("routellm-gsm8k");
+        assertThat(RecordedTables.names()).containsExactly("routellm-gsm8k", "llmrouter-nq");
     }
 
     @Test
