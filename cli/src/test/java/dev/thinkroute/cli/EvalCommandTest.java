@@ -6,6 +6,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.thinkroute.cli.CliTest.Run;
+import dev.thinkroute.eval.run.FakeOpenAiServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
@@ -228,8 +229,8 @@ class EvalCommandTest {
     @Test
     void refusesAnAlphaThatIsNotANumberInALiveRunToo() throws IOException {
         // No profile of this config takes a per-request α, so nothing would ever use it; a typo must still be refused.
-        try (FakeChatServer server = new FakeChatServer(false, 0)) {
-            Path config = liveConfig(dir, server.baseUrl());
+        try (FakeOpenAiServer server = FakeOpenAiServer.builder().flaky(false).stall(false).delayMs(0).start()) {
+            Path config = liveConfig(dir, server.baseUrl().toString());
             refused(run("eval", "--config", config.toString(), "--file", questions(dir, 3).toString(), "--scorer", "math",
                     "--max-tokens", "64", "--alpha", "foo", "--run-dir", dir.resolve("run").toString(), "--out", dir.resolve("r").toString(),
                     "--no-html"), "--alpha", "'foo'");
@@ -281,8 +282,8 @@ class EvalCommandTest {
     static Path questions(Path dir, int n) throws IOException {
         StringBuilder s = new StringBuilder();
         for (int i = 0; i < n; i++) {
-            s.append(JSON.writeValueAsString(Map.of("id", String.valueOf(i), "question", FakeChatServer.question(i),
-                    "answer", String.valueOf(FakeChatServer.a(i) + FakeChatServer.b(i))))).append('\n');
+            s.append(JSON.writeValueAsString(Map.of("id", String.valueOf(i), "question", FakeOpenAiServer.question(i),
+                    "answer", String.valueOf(FakeOpenAiServer.a(i) + FakeOpenAiServer.b(i))))).append('\n');
         }
         Path file = dir.resolve("apples.jsonl");
         Files.writeString(file, s.toString());
@@ -309,8 +310,8 @@ class EvalCommandTest {
     @Timeout(60)
     void aLiveRunAgainstAFlakyServerCountsEveryQuestionAsScoredUnparsedOrFailed() throws IOException {
         int n = 30;
-        try (FakeChatServer server = new FakeChatServer(true, 0)) {
-            Path config = liveConfig(dir, server.baseUrl());
+        try (FakeOpenAiServer server = FakeOpenAiServer.builder().flaky(true).stall(false).delayMs(0).start()) {
+            Path config = liveConfig(dir, server.baseUrl().toString());
             Path out = dir.resolve("reports");
             Run r = run(liveArgs(config, questions(dir, n), dir.resolve("run"), out, "--retries", "3"));
             assertThat(r.code()).as(r.out() + r.err()).isEqualTo(3);
@@ -324,10 +325,10 @@ class EvalCommandTest {
                 int failed = 0, unparsed = 0, answered = 0, right = 0;
                 for (int i = 0; i < n; i++) {
                     String model = strong.test(i) ? "strong" : "weak";
-                    if (server.permanentlyFailing(model, i)) failed++;
-                    else if (FakeChatServer.unparseable(model, i)) unparsed++;
-                    else if (FakeChatServer.right(model, i)) right++;
-                    if (!server.permanentlyFailing(model, i)) answered++;
+                    if (server.failsEveryTime(model, i)) failed++;
+                    else if (FakeOpenAiServer.unparseable(model, i)) unparsed++;
+                    else if (FakeOpenAiServer.right(model, i)) right++;
+                    if (!server.failsEveryTime(model, i)) answered++;
                 }
                 String who = row.get("contestant");
                 assertThat(row.get("questions")).as(who).isEqualTo(String.valueOf(n));
@@ -358,8 +359,8 @@ class EvalCommandTest {
     @Timeout(60)
     void aLiveRunWithAModelThatNeverAnswersStillWritesItsReportAndExits3() throws IOException {
         // Nothing listens on port 9: every call to strong fails (unreachable), as with a wrong base_url or a missing API key.
-        try (FakeChatServer server = new FakeChatServer(false, 0)) {
-            Path config = liveConfig(dir, server.baseUrl(), "http://127.0.0.1:9/v1");
+        try (FakeOpenAiServer server = FakeOpenAiServer.builder().flaky(false).stall(false).delayMs(0).start()) {
+            Path config = liveConfig(dir, server.baseUrl().toString(), "http://127.0.0.1:9/v1");
             Path out = dir.resolve("reports");
             Run r = run(liveArgs(config, questions(dir, 3), dir.resolve("run"), out, "--retries", "0"));
             assertThat(r.err()).doesNotContain("\tat ");
@@ -413,8 +414,8 @@ class EvalCommandTest {
         Path file = questions(dir, n);
         Path runDir = dir.resolve("run");
         Path out = dir.resolve("reports");
-        try (FakeChatServer server = new FakeChatServer(false, 50)) {
-            Path config = liveConfig(dir, server.baseUrl());
+        try (FakeOpenAiServer server = FakeOpenAiServer.builder().flaky(false).stall(false).delayMs(50).start()) {
+            Path config = liveConfig(dir, server.baseUrl().toString());
             String[] cliArgs = liveArgs(config, file, runDir, out, "--retries", "3", "--concurrency", "2");
 
             Process first = start(dir, dir.resolve("first.log"), cliArgs);
@@ -454,8 +455,8 @@ class EvalCommandTest {
         // The resumed run's figures are those of an uninterrupted run into a fresh run directory.
         Path fresh = dir.resolve("fresh");
         Files.createDirectories(fresh);
-        try (FakeChatServer server = new FakeChatServer(false, 0)) {
-            Path config = liveConfig(fresh, server.baseUrl());
+        try (FakeOpenAiServer server = FakeOpenAiServer.builder().flaky(false).stall(false).delayMs(0).start()) {
+            Path config = liveConfig(fresh, server.baseUrl().toString());
             Run r = run(liveArgs(config, file, fresh.resolve("run"), fresh.resolve("reports"), "--retries", "3"));
             assertThat(r.code()).as(r.err()).isEqualTo(3);
         }
