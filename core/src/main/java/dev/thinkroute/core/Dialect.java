@@ -6,6 +6,12 @@ import java.util.Locale;
 public enum Dialect {
     /** OpenAI Chat Completions as served by vLLM, SGLang, llama.cpp server, OpenAI and DeepSeek. */
     OPENAI("openai"),
+    /** Anthropic Messages ({@code POST /v1/messages}): extended and adaptive thinking, thinking content blocks. */
+    ANTHROPIC("anthropic"),
+    /** Google Gemini {@code generateContent} / {@code streamGenerateContent}: {@code thinkingConfig}. */
+    GEMINI("gemini"),
+    /** Ollama's native {@code POST /api/chat}: {@code think}, {@code message.thinking}. */
+    OLLAMA("ollama"),
     /** Answers from a recorded outcome table; no server. */
     REPLAY("replay");
 
@@ -23,6 +29,6 @@ public enum Dialect {
         for (Dialect d : values()) {
             if (d.label.equals(text == null ? null : text.trim().toLowerCase(Locale.ROOT))) return d;
         }
-        throw new IllegalArgumentException("unknown dialect '" + text + "'; expected one of openai, replay");
+        throw new IllegalArgumentException("unknown dialect '" + text + "'; expected one of openai, anthropic, gemini, ollama, replay");
     }
 }

@@ -18,6 +18,7 @@ import java.util.Objects;
  * @param thinking        how its thinking is controlled
  * @param description     one line about what it is good at (shown to the multi-round policy model)
  * @param table           for replay: the recorded outcome table it answers from; otherwise {@code null}
+ * @param budgetMethod    how a thinking budget is held on an OpenAI-compatible server (two calls, or the server's own cap)
  */
 public record ModelCard(
         String name,
@@ -30,7 +31,15 @@ public record ModelCard(
         int contextLength,
         ThinkingSupport thinking,
         String description,
-        String table) {
+        String table,
+        BudgetMethod budgetMethod) {
+
+    /** A card with the default budget method ({@link BudgetMethod#TWO_CALL}). */
+    public ModelCard(String name, Dialect dialect, URI baseUrl, String apiKeyEnv, String upstreamModel, Prices prices,
+                     Double paramsBillions, int contextLength, ThinkingSupport thinking, String description, String table) {
+        this(name, dialect, baseUrl, apiKeyEnv, upstreamModel, prices, paramsBillions, contextLength, thinking, description,
+                table, BudgetMethod.TWO_CALL);
+    }
 
     public ModelCard {
         Objects.requireNonNull(name, "name");
@@ -39,6 +48,7 @@ public record ModelCard(
         Objects.requireNonNull(thinking, "thinking");
         if (upstreamModel == null || upstreamModel.isBlank()) upstreamModel = name;
         if (description == null) description = "";
+        if (budgetMethod == null) budgetMethod = BudgetMethod.TWO_CALL;
     }
 
     /** The arm this model answers with when nobody chooses its thinking. */

@@ -37,17 +37,21 @@ public final class Pool {
         return card;
     }
 
-    /** Every arm the pool offers by default: off/on for hybrids, the effort levels for effort models. */
+    /** Every arm the pool offers by default: off/on for hybrids and budget models, the effort levels for effort models (and off for adaptive ones). */
     public List<Arm> arms() {
         List<Arm> arms = new ArrayList<>();
         for (ModelCard card : cards.values()) {
             switch (card.thinking()) {
                 case NONE -> arms.add(new Arm(card.name(), Thinking.OFF));
-                case QWEN3, DEEPSEEK -> {
+                case QWEN3, QWEN3_SOFT, DEEPSEEK, DEEPSEEK_API, BUDGET -> {
                     arms.add(new Arm(card.name(), Thinking.OFF));
                     arms.add(new Arm(card.name(), Thinking.ON));
                 }
-                case EFFORT -> {
+                case EFFORT, GPT_OSS -> {
+                    for (Thinking.Level level : Thinking.Level.values()) arms.add(new Arm(card.name(), new Thinking.Effort(level)));
+                }
+                case ADAPTIVE -> {
+                    arms.add(new Arm(card.name(), Thinking.OFF));
                     for (Thinking.Level level : Thinking.Level.values()) arms.add(new Arm(card.name(), new Thinking.Effort(level)));
                 }
                 case ALWAYS -> arms.add(new Arm(card.name(), Thinking.ON));

@@ -14,6 +14,8 @@ import dev.thinkroute.core.Usage;
  * @param usage         reported by the upstream, or estimated from the text ({@link Usage#estimated()})
  * @param latencyMs     from sending the request to the last byte
  * @param recordedScore for replay: the recorded quality (0/1) of this answer; otherwise {@code null}
+ * @param note          how the answer was obtained when it took more than one plain call (a thinking budget held
+ *                      by a second call, an empty answer recovered), for the response's {@code routing}; else {@code null}
  */
 public record ChatResult(
         String content,
@@ -22,5 +24,16 @@ public record ChatResult(
         String finishReason,
         Usage usage,
         long latencyMs,
-        Double recordedScore) {
+        Double recordedScore,
+        String note) {
+
+    /** A result of one plain call. */
+    public ChatResult(String content, String reasoning, JsonNode toolCalls, String finishReason, Usage usage, long latencyMs,
+                      Double recordedScore) {
+        this(content, reasoning, toolCalls, finishReason, usage, latencyMs, recordedScore, null);
+    }
+
+    public ChatResult withNote(String newNote) {
+        return new ChatResult(content, reasoning, toolCalls, finishReason, usage, latencyMs, recordedScore, newNote);
+    }
 }

@@ -1,6 +1,9 @@
 package dev.thinkroute.llm;
 
 import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.llm.anthropic.AnthropicUpstream;
+import dev.thinkroute.llm.gemini.GeminiUpstream;
+import dev.thinkroute.llm.ollama.OllamaUpstream;
 import dev.thinkroute.llm.openai.OpenAiUpstream;
 import dev.thinkroute.llm.replay.RecordedTables;
 import dev.thinkroute.llm.replay.ReplayUpstream;
@@ -21,6 +24,9 @@ public final class Upstreams {
     public static Upstream create(ModelCard card, UpstreamSettings settings, Supplier<Path> dataRoot) {
         return switch (card.dialect()) {
             case OPENAI -> new OpenAiUpstream(card, settings);
+            case ANTHROPIC -> new AnthropicUpstream(card, settings);
+            case GEMINI -> new GeminiUpstream(card, settings);
+            case OLLAMA -> new OllamaUpstream(card, settings);
             case REPLAY -> new ReplayUpstream(card, RecordedTables.open(card.table(), dataRoot.get()));
         };
     }

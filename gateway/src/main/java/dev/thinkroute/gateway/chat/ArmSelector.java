@@ -91,9 +91,9 @@ public final class ArmSelector {
             return forced;
         }
         return switch (card.thinking()) {
-            case QWEN3, DEEPSEEK -> new CallerThinking(Thinking.ON, forced.via(),
+            case QWEN3, QWEN3_SOFT, DEEPSEEK, DEEPSEEK_API, BUDGET -> new CallerThinking(Thinking.ON, forced.via(),
                     "'" + effort.label() + "' read as 'on', since " + card.name() + " has no effort levels");
-            case NONE, EFFORT, ALWAYS -> forced;
+            case NONE, EFFORT, GPT_OSS, ADAPTIVE, ALWAYS -> forced;
         };
     }
 

@@ -141,6 +141,9 @@ public final class ChatHandler implements Handler {
             case TIMEOUT -> new ApiException(504, "api_error", null, "upstream_timeout", e.getMessage());
             case NOT_RECORDED -> new ApiException(404, "invalid_request_error", "messages", "prompt_not_recorded", e.getMessage());
             case NO_KEY -> new ApiException(502, "api_error", null, "upstream_key_missing", e.getMessage());
+            case REFUSED -> e.param() == null || e.param().equals("thinking")
+                    ? new ApiException(400, "invalid_request_error", "thinking", "unsupported_thinking", e.getMessage())
+                    : new ApiException(400, "invalid_request_error", e.param(), "unsupported_parameter", e.getMessage());
             case HTTP_ERROR -> switch (e.status()) {
                 case 400, 413, 422 -> new ApiException(400, "invalid_request_error", null, "upstream_rejected", e.getMessage());
                 case 429 -> new ApiException(429, "rate_limit_error", null, "upstream_rate_limited", e.getMessage());

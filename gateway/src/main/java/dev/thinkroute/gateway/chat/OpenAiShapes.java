@@ -117,6 +117,9 @@ public final class OpenAiShapes {
         routing.put("usage_estimated", result.usage().estimated());
         routing.put("latency_ms", result.latencyMs());
         if (result.recordedScore() != null) routing.put("recorded_score", result.recordedScore());
+        // How the answer was obtained when it took more than one plain call (a budget held in two calls, an empty
+        // answer recovered): the caller should know it was not the single call it asked for.
+        if (result.note() != null) routing.put("note", result.note());
     }
 
     /** USD to 10 decimal places (a tenth of a micro-dollar), without exponent notation. */

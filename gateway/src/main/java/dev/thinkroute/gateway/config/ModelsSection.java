@@ -1,6 +1,7 @@
 package dev.thinkroute.gateway.config;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.thinkroute.core.BudgetMethod;
 import dev.thinkroute.core.Dialect;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
@@ -23,7 +24,7 @@ import java.util.regex.Pattern;
 final class ModelsSection {
 
     static final List<String> KEYS = List.of("name", "dialect", "base_url", "api_key_env", "upstream_model", "table",
-            "price", "params_b", "context_length", "thinking", "description");
+            "price", "params_b", "context_length", "thinking", "thinking_budget", "description");
 
     private static final Pattern ENV_NAME = Pattern.compile("[A-Za-z_][A-Za-z0-9_]*");
 
@@ -97,7 +98,7 @@ final class ModelsSection {
 
         Optional<String> name = m.requiredString("name", "the name clients put in 'model' and arms are written with")
                 .filter(n -> validName(m, n));
-        Optional<Dialect> dialect = m.requiredString("dialect", "openai or replay").flatMap(text -> {
+        Optional<Dialect> dialect = m.requiredString("dialect", "openai, anthropic, gemini, ollama or replay").flatMap(text -> {
             try {
                 return Optional.of(Dialect.parse(text));
             } catch (IllegalArgumentException e) {
@@ -114,6 +115,11 @@ final class ModelsSection {
             }
         }).orElse(null) : ThinkingSupport.NONE;
 
+        if (dialect.isPresent() && thinking != null) {
+            String mismatch = thinkingMismatch(dialect.get(), thinking);
+            if (mismatch != null) m.report("thinking", mismatch);
+        }
+
         if (name.isPresent()) {
             Declared first = declared.get(name.get());
             if (first != null) {
@@ -124,11 +130,20 @@ final class ModelsSection {
             }
         }
 
-        URI baseUrl = dialectField(m, "base_url", dialect, Dialect.OPENAI,
+        URI baseUrl = dialectField(m, "base_url", dialect, SERVED,
                 "the API root, e.g. http://localhost:8000/v1") ? url(m, "base_url").orElse(null) : null;
         String table = dialectField(m, "table", dialect, Dialect.REPLAY,
                 "the recorded outcome table this model answers from, e.g. routellm-gsm8k") ? m.string("table").orElse(null) : null;
-        String apiKeyEnv = dialectField(m, "api_key_env", dialect, Dialect.OPENAI, null) ? apiKeyEnv(m).orElse(null) : null;
+        String apiKeyEnv = dialectField(m, "api_key_env", dialect, SERVED, null) ? apiKeyEnv(m).orElse(null) : null;
+        BudgetMethod budgetMethod = dialectField(m, "thinking_budget", dialect, Dialect.OPENAI, null)
+                ? m.string("thinking_budget").map(text -> {
+                    try {
+                        return BudgetMethod.parse(text);
+                    } catch (IllegalArgumentException e) {
+                        m.report("thinking_budget", e.getMessage());
+                        return null;
+                    }
+                }).orElse(BudgetMethod.TWO_CALL) : BudgetMethod.TWO_CALL;
         String upstreamModel = m.string("upstream_model").orElse(null);
         Prices prices = m.section("price", "a mapping like {input: 0.05, output: 0.25} (USD per 1M tokens)")
                 .map(ModelsSection::prices).orElse(Prices.FREE);
@@ -136,9 +151,9 @@ final class ModelsSection {
         OptionalLong context = m.integer("context_length", 1, Integer.MAX_VALUE, "a positive whole number of tokens");
         String description = m.text("description").orElse("");
 
-        if (m.problems().count() != before || name.isEmpty() || dialect.isEmpty() || thinking == null) return Optional.empty();
+        if (m.problems().count() != before || name.isEmpty() || dialect.isEmpty() || thinking == null || budgetMethod == null) return Optional.empty();
         return Optional.of(new ModelCard(name.get(), dialect.get(), baseUrl, apiKeyEnv, upstreamModel, prices,
-                params.isPresent() ? params.getAsDouble() : null, (int) context.orElse(0), thinking, description, table));
+                params.isPresent() ? params.getAsDouble() : null, (int) context.orElse(0), thinking, description, table, budgetMethod));
     }
 
     private static boolean validName(Section m, String name) {
@@ -163,11 +178,35 @@ final class ModelsSection {
      * given and the dialect needs it, and reports it as unused under the other dialect. Under an unknown dialect
      * the field is read if present, so its own problems still show.
      */
+    /**
+     * Why a dialect cannot carry a thinking family, or {@code null}. Native-budget families need a provider with a
+     * budget field; chat-template families need an OpenAI-compatible server (or Ollama's switch).
+     */
+    static String thinkingMismatch(Dialect dialect, ThinkingSupport thinking) {
+        java.util.Set<ThinkingSupport> allowed = switch (dialect) {
+            case OPENAI -> java.util.EnumSet.complementOf(java.util.EnumSet.of(ThinkingSupport.BUDGET, ThinkingSupport.ADAPTIVE));
+            case ANTHROPIC, GEMINI -> java.util.EnumSet.of(ThinkingSupport.NONE, ThinkingSupport.BUDGET, ThinkingSupport.ADAPTIVE,
+                    ThinkingSupport.ALWAYS);
+            case OLLAMA, REPLAY -> java.util.EnumSet.allOf(ThinkingSupport.class);
+        };
+        if (allowed.contains(thinking)) return null;
+        return "thinking '" + thinking.label() + "' cannot be carried by dialect " + dialect.label() + "; it takes "
+                + String.join(", ", allowed.stream().map(ThinkingSupport::label).toList());
+    }
+
+    /** The dialects that call a server (every one but replay). */
+    private static final java.util.Set<Dialect> SERVED = java.util.EnumSet.complementOf(java.util.EnumSet.of(Dialect.REPLAY));
+
     private static boolean dialectField(Section m, String key, Optional<Dialect> dialect, Dialect owner, String requiredHint) {
+        return dialectField(m, key, dialect, java.util.EnumSet.of(owner), requiredHint);
+    }
+
+    private static boolean dialectField(Section m, String key, Optional<Dialect> dialect, java.util.Set<Dialect> owners, String requiredHint) {
         if (dialect.isEmpty()) return m.has(key);
-        if (dialect.get() != owner) {
+        if (!owners.contains(dialect.get())) {
             if (m.has(key)) {
-                m.report(key, "not used by dialect " + dialect.get().label() + "; remove it (" + key + " is for dialect " + owner.label() + ")");
+                m.report(key, "not used by dialect " + dialect.get().label() + "; remove it (" + key + " is for dialect "
+                        + String.join(", ", owners.stream().map(Dialect::label).toList()) + ")");
             }
             return false;
         }

@@ -75,7 +75,7 @@ class ConfigValidationTest {
                     models:
                       - {name: qwen3-8b, dialect: replay, table: t, thinking: qwen3, params_b: 0}
                     """)).containsExactly(
-                    "profiles.cheap.arm: model 'qwen3-8b' cannot take thinking 'high': its thinking (qwen3) has no effort levels; use 'on' or 'off' (line 2)",
+                    "profiles.cheap.arm: model 'qwen3-8b' cannot take thinking 'high': its thinking (qwen3) has no effort levels; use 'off', 'on' or a budget such as 'on@2048' (line 2)",
                     "models[0].params_b: must be a positive number (billions of parameters), got 0 (line 4)");
         }
 
@@ -92,7 +92,7 @@ class ConfigValidationTest {
         void nameTheAllowedKeysAndTheLikelyOne() {
             assertThat(problems(ONE_MODEL + "    base-url: http://x\n")).containsExactly(
                     "models[0].base-url: unknown key; did you mean 'base_url'? allowed here: name, dialect, base_url, "
-                            + "api_key_env, upstream_model, table, price, params_b, context_length, thinking, description (line 6)");
+                            + "api_key_env, upstream_model, table, price, params_b, context_length, thinking, thinking_budget, description (line 6)");
         }
 
         @Test
@@ -156,7 +156,7 @@ class ConfigValidationTest {
         void needANameAndADialect() {
             assertThat(problems("models:\n  - description: nameless\n")).containsExactly(
                     "models[0].name: is required; the name clients put in 'model' and arms are written with (line 2)",
-                    "models[0].dialect: is required; openai or replay (line 2)");
+                    "models[0].dialect: is required; openai, anthropic, gemini, ollama or replay (line 2)");
         }
 
         @Test
@@ -188,9 +188,10 @@ class ConfigValidationTest {
 
         @Test
         void reportADialectOrThinkingValueInTheParsersWords() {
-            assertThat(problems("models: [{name: m, dialect: anthropic, thinking: sometimes}]")).containsExactly(
-                    "models[0].dialect: unknown dialect 'anthropic'; expected one of openai, replay (line 1)",
-                    "models[0].thinking: unknown thinking support 'sometimes'; expected one of none, qwen3, deepseek, effort, always (line 1)");
+            assertThat(problems("models: [{name: m, dialect: grpc, thinking: sometimes}]")).containsExactly(
+                    "models[0].dialect: unknown dialect 'grpc'; expected one of openai, anthropic, gemini, ollama, replay (line 1)",
+                    "models[0].thinking: unknown thinking support 'sometimes'; expected one of none, qwen3, qwen3-soft, deepseek, "
+                            + "deepseek-api, effort, gpt-oss, budget, adaptive, always (line 1)");
         }
 
         @Test
@@ -234,6 +235,49 @@ class ConfigValidationTest {
     class DialectFields {
 
         @Test
+        void everyServedDialectNeedsABaseUrlAndMayNameAKey() {
+            assertThat(problems("""
+                    models:
+                      - {name: a, dialect: anthropic, api_key_env: ANTHROPIC_KEY, thinking: budget}
+                      - {name: g, dialect: gemini, base_url: "https://generativelanguage.googleapis.com/v1beta", thinking: adaptive}
+                      - {name: o, dialect: ollama, base_url: "http://localhost:11434", table: t}
+                    """)).containsExactly(
+                    "models[0].base_url: is required; the API root, e.g. http://localhost:8000/v1 (line 2)",
+                    "models[2].table: not used by dialect ollama; remove it (table is for dialect replay) (line 4)");
+        }
+
+        @Test
+        void aThinkingFamilyMustBeOneTheDialectCanCarry() {
+            assertThat(problems("""
+                    models:
+                      - {name: q, dialect: openai, base_url: "http://localhost:8000/v1", thinking: budget}
+                      - {name: c, dialect: anthropic, base_url: "https://api.anthropic.com/v1", thinking: qwen3}
+                      - {name: o, dialect: ollama, base_url: "http://localhost:11434", thinking: gpt-oss}
+                    """)).containsExactly(
+                    "models[0].thinking: thinking 'budget' cannot be carried by dialect openai; it takes none, qwen3, qwen3-soft, "
+                            + "deepseek, deepseek-api, effort, gpt-oss, always (line 2)",
+                    "models[1].thinking: thinking 'qwen3' cannot be carried by dialect anthropic; it takes none, budget, adaptive, always (line 3)");
+        }
+
+        @Test
+        void thinkingBudgetIsAnOpenAiChoiceBetweenTwoCallsAndTheServersCap() throws ConfigException {
+            GatewayConfig cfg = ConfigLoader.parse("""
+                    models:
+                      - {name: q, dialect: openai, base_url: "http://localhost:8000/v1", thinking: qwen3, thinking_budget: server}
+                      - {name: d, dialect: openai, base_url: "http://localhost:8001/v1", thinking: deepseek}
+                    """, java.nio.file.Path.of("t.yaml"));
+            assertThat(cfg.pool().require("q").budgetMethod()).isEqualTo(dev.thinkroute.core.BudgetMethod.SERVER);
+            assertThat(cfg.pool().require("d").budgetMethod()).isEqualTo(dev.thinkroute.core.BudgetMethod.TWO_CALL);
+            assertThat(problems("""
+                    models:
+                      - {name: q, dialect: openai, base_url: "http://localhost:8000/v1", thinking: qwen3, thinking_budget: always}
+                      - {name: r, dialect: replay, table: t, thinking_budget: server}
+                    """)).containsExactly(
+                    "models[0].thinking_budget: unknown thinking_budget 'always'; expected two-call or server (line 2)",
+                    "models[1].thinking_budget: not used by dialect replay; remove it (thinking_budget is for dialect openai) (line 3)");
+        }
+
+        @Test
         void openaiNeedsABaseUrlAndTakesNoTable() {
             assertThat(problems("models: [{name: m, dialect: openai, table: t}]")).containsExactly(
                     "models[0].base_url: is required; the API root, e.g. http://localhost:8000/v1 (line 1)",
@@ -245,8 +289,8 @@ class ConfigValidationTest {
             // A missing key is reported where its mapping starts, so before the keys that are there.
             assertThat(problems("models: [{name: m, dialect: replay, base_url: 'http://x', api_key_env: K}]")).containsExactly(
                     "models[0].table: is required; the recorded outcome table this model answers from, e.g. routellm-gsm8k (line 1)",
-                    "models[0].base_url: not used by dialect replay; remove it (base_url is for dialect openai) (line 1)",
-                    "models[0].api_key_env: not used by dialect replay; remove it (api_key_env is for dialect openai) (line 1)");
+                    "models[0].base_url: not used by dialect replay; remove it (base_url is for dialect openai, anthropic, gemini, ollama) (line 1)",
+                    "models[0].api_key_env: not used by dialect replay; remove it (api_key_env is for dialect openai, anthropic, gemini, ollama) (line 1)");
         }
 
         @Test
@@ -270,7 +314,7 @@ class ConfigValidationTest {
         @Test
         void anUnknownDialectStillChecksTheFieldsThatAreThere() {
             assertThat(problems("models: [{name: m, dialect: grpc, base_url: nope}]")).containsExactly(
-                    "models[0].dialect: unknown dialect 'grpc'; expected one of openai, replay (line 1)",
+                    "models[0].dialect: unknown dialect 'grpc'; expected one of openai, anthropic, gemini, ollama, replay (line 1)",
                     "models[0].base_url: must be an absolute http:// or https:// URL such as http://localhost:8000/v1, got 'nope' (line 1)");
         }
     }
@@ -386,10 +430,10 @@ class ConfigValidationTest {
         void mustUseAThinkingTheModelAccepts() {
             assertThat(problems(ONE_MODEL + """
                     profiles:
-                      auto: {rule: escalate, cheap: "qwen3-8b:off", strong: "qwen3-8b:on@2048"}
+                      auto: {rule: escalate, cheap: "qwen3-8b:off", strong: "qwen3-8b:medium"}
                     """)).containsExactly(
-                    "profiles.auto.strong: model 'qwen3-8b' cannot take thinking 'on@2048': its thinking (qwen3) is switched "
-                            + "on or off, without a token budget; use 'on' (line 7)");
+                    "profiles.auto.strong: model 'qwen3-8b' cannot take thinking 'medium': its thinking (qwen3) has no effort "
+                            + "levels; use 'off', 'on' or a budget such as 'on@2048' (line 7)");
         }
 
         @Test

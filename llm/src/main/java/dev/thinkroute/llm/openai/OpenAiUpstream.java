@@ -1,12 +1,13 @@
 package dev.thinkroute.llm.openai;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.BudgetMethod;
 import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.core.Thinking;
+import dev.thinkroute.core.ThinkingSupport;
 import dev.thinkroute.core.Usage;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
@@ -15,16 +16,14 @@ import dev.thinkroute.llm.StreamSink;
 import dev.thinkroute.llm.Upstream;
 import dev.thinkroute.llm.UpstreamException;
 import dev.thinkroute.llm.UpstreamSettings;
+import dev.thinkroute.llm.http.StreamRelay;
+import dev.thinkroute.llm.http.UpstreamHttp;
+import dev.thinkroute.llm.http.UpstreamHttp.ErrorMapper;
 import dev.thinkroute.llm.sse.SseEvent;
-import dev.thinkroute.llm.sse.SseParser;
 
-import java.io.BufferedReader;
 import java.io.IOException;
-import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -38,18 +37,36 @@ import java.util.TreeMap;
  * {@code reasoning_content} (older vLLM, SGLang, DeepSeek), or an inline {@code <think>} block
  * ({@link ThinkTagSplitter}). Usage is the upstream's, or estimated ({@link Usages}) when it sent none.
  *
+ * <p>Thinking that must hold to a budget or that ate the whole answer takes a second request, at most one:
+ * <ul>
+ *   <li>A budget {@code on@N} on a {@code qwen3}/{@code deepseek} card with {@link BudgetMethod#TWO_CALL}: the first
+ *       request thinks with {@code max_tokens = N}. If it stops for length, the second continues the same assistant
+ *       turn (vLLM's {@code continue_final_message: true}, {@code add_generation_prompt: false}) from
+ *       {@code <think>\n} + the reasoning + a hand-over sentence + {@code </think>} (or, when the thinking had ended
+ *       and only the answer was cut, from the closed thinking and the answer so far), with thinking switched off so
+ *       the reasoning parser reads the continuation as content, and the caller's {@code max_tokens} for the answer.
+ *       With {@link BudgetMethod#SERVER}, vLLM's {@code thinking_token_budget} caps the thinking in one request.</li>
+ *   <li>Any thinking call that ends for length with reasoning but no answer is recovered once: continued as above on
+ *       families that can continue, otherwise retried at the family's lowest thinking ({@code low}, or off).</li>
+ * </ul>
+ * The result then has the first call's reasoning, the answer, the summed usage and latency, and a
+ * {@link ChatResult#note()} saying what happened; a stream carries both calls' deltas as one stream, with one finish
+ * and the summed usage at the end. A thinking setting the family cannot take fails with
+ * {@link UpstreamException.Kind#REFUSED} before any request.
+ *
  * <p>A stream is read line by line as it arrives and stops at {@code data: [DONE]}; the HTTP connection of a plain
  * http upstream is then closed rather than drained, so a server that keeps the stream open after {@code [DONE]}
  * cannot hold the call. One instance per model card; thread-safe.
  */
 public final class OpenAiUpstream implements Upstream {
 
-    /** Largest successful response body accepted. */
-    static final int MAX_BODY = 32 << 20;
-    /** How much of an error body is read for its message. */
-    static final int MAX_ERROR_BODY = 64 << 10;
-
-    private static final ObjectMapper JSON = new ObjectMapper();
+    static final String THINK_OPEN = "<think>\n";
+    static final String THINK_CLOSE = "</think>";
+    /** Closes thinking cut by a budget before asking for the answer (the sentence Qwen3's model card suggests for this). */
+    static final String HAND_OVER =
+            "Considering the limited time by the user, I have to give the solution based on the thinking directly now.";
+    /** Between the reasoning of a first call and that of its retry. */
+    static final String REASONING_JOIN = "\n\n";
 
     private final ModelCard card;
     private final UpstreamHttp http;
@@ -74,27 +91,16 @@ public final class OpenAiUpstream implements Upstream {
 
     @Override
     public ChatResult complete(ChatCall call) throws UpstreamException {
-        ObjectNode body = requestBody(call, false);
-        String key = http.apiKey();
-        try (UpstreamHttp.Exchange exchange = http.post(endpoint, bytes(body), headers(key, false), key)) {
-            if (!exchange.ok()) throw exchange.httpError(exchange.readAtMost(MAX_ERROR_BODY));
-            byte[] answer = exchange.readAll(MAX_BODY);
-            long latency = exchange.elapsedMs();
-            return completion(exchange, parse(exchange, answer), body, latency);
+        try {
+            return run(call, null);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // only a sink throws IOException, and a blocking call has none
         }
     }
 
     @Override
     public ChatResult stream(ChatCall call, StreamSink sink) throws UpstreamException, IOException {
-        Objects.requireNonNull(sink, "sink");
-        ObjectNode body = requestBody(call, true);
-        String key = http.apiKey();
-        // Leaving the try closes the exchange: when the sink threw, that cancels the upstream call.
-        try (UpstreamHttp.Exchange exchange = http.post(endpoint, bytes(body), headers(key, true), key)) {
-            if (!exchange.ok()) throw exchange.httpError(exchange.readAtMost(MAX_ERROR_BODY));
-            if (exchange.mediaType().equals("application/json")) return unstreamed(exchange, body, sink);
-            return new StreamReader(exchange, body, sink).read();
-        }
+        return run(call, Objects.requireNonNull(sink, "sink"));
     }
 
     @Override
@@ -102,13 +108,136 @@ public final class OpenAiUpstream implements Upstream {
         http.close();
     }
 
+    /**
+     * One call as the caller sees it: usually one upstream request; two when a thinking budget is held by the
+     * two-call method and the first call's thinking was cut, or when an answer came back empty because thinking used
+     * up {@code max_tokens} (recovered once, never more). {@code sink} is {@code null} for a blocking call.
+     */
+    private ChatResult run(ChatCall call, StreamSink sink) throws UpstreamException, IOException {
+        boolean stream = sink != null;
+        ObjectNode first = requestBody(call, stream);
+        Thinking thinking = call.thinking();
+        ThinkingSupport support = card.thinking();
+        Integer answerTokens = OpenAiThinking.maxTokens(call.body());
+        boolean twoCall = thinking instanceof Thinking.Budget && card.budgetMethod() == BudgetMethod.TWO_CALL
+                && OpenAiThinking.continues(support);
+        if (twoCall) OpenAiThinking.setMaxTokens(first, ((Thinking.Budget) thinking).tokens());
+
+        Relay relay = stream ? new Relay(sink) : null;
+        ChatResult r1 = send(first, relay);
+
+        if (twoCall && "length".equals(r1.finishReason()) && r1.toolCalls() == null) {
+            int budget = ((Thinking.Budget) thinking).tokens();
+            boolean thoughtDone = !blank(r1.content());
+            String note = thoughtDone
+                    ? "thinking budget " + budget + " held in two calls: thinking ended within " + budget
+                    + " tokens and the answer, cut there, was continued"
+                    : "thinking budget " + budget + " held in two calls: thinking stopped at " + budget
+                    + " tokens and was closed";
+            return continued(call, r1, answerTokens, relay, note);
+        }
+        if (thinking.thinks() && emptyAnswer(r1)) {
+            String spent = "answer was empty: thinking used all of max_tokens"
+                    + (maxTokens(first) != null ? " (" + maxTokens(first) + ")" : "");
+            if (OpenAiThinking.continues(support)) {
+                return continued(call, r1, answerTokens, relay, spent + "; thinking was closed and the answer asked for in a second call");
+            }
+            Thinking lower = OpenAiThinking.lowest(support);
+            if (lower == null || lower.equals(thinking) || !lower.thinks() && !thinking.thinks()) {
+                return finish(relay, r1.withNote(spent + "; no lower thinking setting to retry with"));
+            }
+            ObjectNode retry = requestBody(new ChatCall(call.card(), lower, call.body()), stream);
+            if (relay != null) relay.nextCall(true);
+            ChatResult r2 = send(retry, relay);
+            String reasoning = r2.reasoning() == null ? r1.reasoning() : r1.reasoning() + REASONING_JOIN + r2.reasoning();
+            ChatResult merged = new ChatResult(r2.content(), reasoning, r2.toolCalls(), r2.finishReason(),
+                    r1.usage().plus(r2.usage()), r1.latencyMs() + r2.latencyMs(), null,
+                    spent + "; retried once with thinking '" + lower.label() + "'");
+            return finish(relay, merged);
+        }
+        return finish(relay, r1);
+    }
+
+    /**
+     * The second call of a held budget or an empty-answer recovery: the first call's turn continued as an assistant
+     * message (vLLM's {@code continue_final_message: true} with {@code add_generation_prompt: false}), its thinking
+     * closed (with a hand-over sentence when it was cut), thinking switched off, and the caller's {@code max_tokens}
+     * for the answer.
+     */
+    private ChatResult continued(ChatCall call, ChatResult r1, Integer answerTokens, Relay relay, String note)
+            throws UpstreamException, IOException {
+        ObjectNode body = requestBody(call, relay != null);
+        OpenAiThinking.thinkingOff(body, card.thinking());
+        OpenAiThinking.setMaxTokens(body, answerTokens);
+        String reasoning = r1.reasoning() == null ? "" : r1.reasoning().strip();
+        String partial = r1.content() == null ? "" : r1.content();
+        String prefix = blank(partial)
+                ? THINK_OPEN + reasoning + "\n\n" + HAND_OVER + "\n" + THINK_CLOSE + "\n\n"
+                : THINK_OPEN + reasoning + "\n" + THINK_CLOSE + "\n\n" + partial;
+        ArrayNode messages = body.get("messages") instanceof ArrayNode a ? a : body.putArray("messages");
+        messages.addObject().put("role", "assistant").put("content", prefix);
+        body.put("continue_final_message", true);
+        body.put("add_generation_prompt", false);
+        if (body.get(OpenAiThinking.KWARGS) instanceof ObjectNode kwargs) {
+            // vLLM merges these kwargs over the two fields above; a caller's leftover must not undo them.
+            kwargs.remove("continue_final_message");
+            kwargs.remove("add_generation_prompt");
+        }
+        if (relay != null) relay.nextCall(false);
+        ChatResult r2 = send(body, relay);
+        String content = blank(partial) ? r2.content() : partial + Objects.requireNonNullElse(r2.content(), "");
+        String thought = r1.reasoning();
+        if (r2.reasoning() != null) thought = thought == null ? r2.reasoning() : thought + REASONING_JOIN + r2.reasoning();
+        ChatResult merged = new ChatResult(content, thought, r2.toolCalls(), r2.finishReason(), r1.usage().plus(r2.usage()),
+                r1.latencyMs() + r2.latencyMs(), null, note);
+        return finish(relay, merged);
+    }
+
+    /** Ends a stream with the one finish and the (summed) usage; a blocking result passes through. */
+    private static ChatResult finish(Relay relay, ChatResult result) throws IOException {
+        if (relay != null) relay.end(result);
+        return result;
+    }
+
+    /** An answer left empty because thinking used up the tokens: cut for length, no text, no tool calls, some reasoning. */
+    static boolean emptyAnswer(ChatResult r) {
+        return "length".equals(r.finishReason()) && blank(r.content()) && r.toolCalls() == null
+                && r.reasoning() != null && !r.reasoning().isBlank();
+    }
+
+    private static Integer maxTokens(ObjectNode body) {
+        return OpenAiThinking.maxTokens(body);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /** One upstream request: blocking when {@code relay} is {@code null}, else streamed through it. */
+    private ChatResult send(ObjectNode body, Relay relay) throws UpstreamException, IOException {
+        if (relay == null) {
+            return http.call(endpoint, body, ErrorMapper.HTTP_ERROR,
+                    (exchange, json, latency) -> completion(exchange, json, body, latency));
+        }
+        return http.exchange(endpoint, body, UpstreamHttp.SSE_TYPE, ErrorMapper.HTTP_ERROR,
+                exchange -> exchange.mediaType().equals(UpstreamHttp.JSON_TYPE)
+                        ? unstreamed(exchange, body, relay)
+                        : new StreamReader(exchange, body, relay).read());
+    }
+
     /** The body sent upstream: a copy of the caller's, with model, stream and thinking set. */
-    ObjectNode requestBody(ChatCall call, boolean stream) {
+    ObjectNode requestBody(ChatCall call, boolean stream) throws UpstreamException {
         ObjectNode body = call.body().deepCopy();
         body.remove("routing"); // the gateway's extension; OpenAI rejects unknown fields
         body.put("model", card.upstreamModel());
         body.put("stream", stream);
-        OpenAiThinking.apply(body, card.thinking(), call.thinking());
+        try {
+            OpenAiThinking.apply(body, card.thinking(), call.thinking(), card.budgetMethod());
+        } catch (IllegalArgumentException refused) {
+            throw new UpstreamException(UpstreamException.Kind.REFUSED, card.name(), 0,
+                    "model '" + card.name() + "' cannot take thinking '" + call.thinking().label() + "': " + refused.getMessage(), null);
+        }
+        OpenAiThinking.sampling(body, card.thinking(), call.thinking());
         if (stream) {
             ObjectNode options = body.get("stream_options") instanceof ObjectNode o ? o : body.putObject("stream_options");
             options.put("include_usage", true);
@@ -119,29 +248,39 @@ public final class OpenAiUpstream implements Upstream {
         return body;
     }
 
-    private static Map<String, String> headers(String key, boolean stream) {
-        Map<String, String> headers = new LinkedHashMap<>();
-        headers.put("Accept", stream ? "text/event-stream" : "application/json");
-        if (key != null) headers.put("Authorization", "Bearer " + key);
-        return headers;
-    }
+    /**
+     * Passes one or two upstream calls' events to the caller's sink as one stream: deltas as they come, then one
+     * finish and one usage report at the very end (the last call's finish, the summed usage).
+     */
+    private static final class Relay implements StreamSink {
+        private final StreamSink out;
+        private boolean joinReasoning;
+        private boolean sawReasoning;
 
-    private static byte[] bytes(ObjectNode body) {
-        try {
-            return JSON.writeValueAsBytes(body);
-        } catch (JsonProcessingException e) {
-            throw new UncheckedIOException(e); // a tree of plain JSON nodes always serialises
+        Relay(StreamSink out) {
+            this.out = out;
         }
-    }
 
-    private static JsonNode parse(UpstreamHttp.Exchange exchange, byte[] answer) throws UpstreamException {
-        try {
-            JsonNode json = JSON.readTree(answer);
-            if (json == null || !json.isObject()) throw exchange.protocol("sent a response that is not a JSON object");
-            return json;
-        } catch (IOException e) {
-            String start = new String(answer, 0, Math.min(answer.length, 100), StandardCharsets.UTF_8);
-            throw exchange.protocol("sent a response that is not JSON: " + start.strip());
+        /** Before a second call; {@code join}: its reasoning is a new attempt's, set apart from the first's. */
+        void nextCall(boolean join) {
+            joinReasoning = join && sawReasoning;
+        }
+
+        @Override
+        public void accept(StreamEvent event) throws IOException {
+            if (!(event instanceof StreamEvent.Delta d)) return; // finish and usage are sent once, by end()
+            if (d.reasoning() != null) {
+                sawReasoning = true;
+                if (joinReasoning) {
+                    joinReasoning = false;
+                    d = new StreamEvent.Delta(d.content(), REASONING_JOIN + d.reasoning(), d.toolCalls());
+                }
+            }
+            out.accept(d);
+        }
+
+        void end(ChatResult result) throws IOException {
+            StreamRelay.end(result, out);
         }
     }
 
@@ -172,9 +311,7 @@ public final class OpenAiUpstream implements Upstream {
     /** A stream request answered with a plain JSON completion: relayed as one delta. */
     private ChatResult unstreamed(UpstreamHttp.Exchange exchange, JsonNode requestBody, StreamSink sink)
             throws UpstreamException, IOException {
-        byte[] answer = exchange.readAll(MAX_BODY);
-        long latency = exchange.elapsedMs();
-        ChatResult result = completion(exchange, parse(exchange, answer), requestBody, latency);
+        ChatResult result = exchange.answer((ex, json, latency) -> completion(ex, json, requestBody, latency));
         JsonNode toolCalls = null;
         if (result.toolCalls() != null) {
             ArrayNode indexed = JsonNodeFactory.instance.arrayNode();
@@ -186,12 +323,7 @@ public final class OpenAiUpstream implements Upstream {
             }
             toolCalls = indexed;
         }
-        String content = result.content() == null || result.content().isEmpty() ? null : result.content();
-        if (content != null || result.reasoning() != null || toolCalls != null) {
-            sink.accept(new StreamEvent.Delta(content, result.reasoning(), toolCalls));
-        }
-        if (result.finishReason() != null) sink.accept(new StreamEvent.Finish(result.finishReason()));
-        sink.accept(new StreamEvent.UsageReport(result.usage()));
+        StreamRelay.whole(result, toolCalls, sink);
         return result;
     }
 
@@ -215,23 +347,10 @@ public final class OpenAiUpstream implements Upstream {
         }
 
         ChatResult read() throws UpstreamException, IOException {
-            BufferedReader lines = new BufferedReader(new InputStreamReader(exchange.body(), StandardCharsets.UTF_8));
-            SseParser parser = new SseParser();
-            while (!done) {
-                String line;
-                try {
-                    line = lines.readLine();
-                } catch (IOException e) {
-                    throw exchange.failure(e); // a sink's IOException is not caught here: it propagates as is
-                }
-                if (line == null) {
-                    SseEvent last = parser.end();
-                    if (last != null) onEvent(last);
-                    break;
-                }
-                SseEvent event = parser.line(line);
-                if (event != null) onEvent(event);
-            }
+            exchange.readEvents(event -> {
+                onEvent(event);
+                return done;
+            });
             release(splitter.flush(), null);
             if (!done && finish == null) {
                 throw exchange.protocol("stream ended early: no finish_reason and no [DONE]");
@@ -253,13 +372,7 @@ public final class OpenAiUpstream implements Upstream {
                 return;
             }
             if (data.isBlank()) return;
-            JsonNode json;
-            try {
-                json = JSON.readTree(data);
-            } catch (IOException e) {
-                throw exchange.protocol("sent a stream event that is not JSON: " + UpstreamHttp.clip(data.strip()));
-            }
-            if (json == null || !json.isObject()) throw exchange.protocol("sent a stream event that is not a JSON object");
+            JsonNode json = exchange.streamObject(data, "event");
             if (isError(json) || "error".equals(event.event())) throw upstreamError(exchange, json, "failed mid-stream");
 
             Usage usage = reportedUsage(json.get("usage"));
@@ -342,8 +455,7 @@ public final class OpenAiUpstream implements Upstream {
      * numeric HTTP code (vLLM does), else {@link UpstreamException.Kind#PROTOCOL} (OpenAI's codes are words).
      */
     private UpstreamException upstreamError(UpstreamHttp.Exchange exchange, JsonNode json, String what) {
-        String text = UpstreamHttp.errorText(json);
-        text = exchange.redact(UpstreamHttp.clip(text != null ? text : json.toString()));
+        String text = exchange.errorText(json);
         JsonNode code = json.get("error") != null && json.get("error").isObject() ? json.get("error").get("code") : json.get("code");
         int status = code != null && code.canConvertToInt() && code.isIntegralNumber() ? code.asInt() : 0;
         if (status >= 400 && status <= 599) {

@@ -668,9 +668,11 @@ class OpenAiUpstreamTest {
         }
 
         @Test
-        void refusedThinkingIsAnIllegalArgument() {
-            assertThatThrownBy(() -> upstream().complete(call(new Thinking.Budget(512))))
-                    .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without a token budget");
+        void refusedThinkingIsRefusedBeforeAnyCall() {
+            UpstreamException e = catchThrowableOfType(UpstreamException.class,
+                    () -> upstream().complete(call(new Thinking.Effort(Thinking.Level.LOW))));
+            assertThat(e.kind()).isEqualTo(Kind.REFUSED);
+            assertThat(e.getMessage()).contains("no effort levels");
             assertThat(server.getRequestCount()).isZero();
         }
 

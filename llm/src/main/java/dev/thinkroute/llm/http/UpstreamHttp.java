@@ -1,15 +1,21 @@
-package dev.thinkroute.llm.openai;
+package dev.thinkroute.llm.http;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.llm.UpstreamException;
 import dev.thinkroute.llm.UpstreamException.Kind;
 import dev.thinkroute.llm.UpstreamSettings;
+import dev.thinkroute.llm.sse.SseEvent;
+import dev.thinkroute.llm.sse.SseParser;
 
 import javax.net.ssl.SSLException;
+import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.UncheckedIOException;
 import java.net.ConnectException;
 import java.net.NoRouteToHostException;
 import java.net.URI;
@@ -22,6 +28,7 @@ import java.net.http.HttpTimeoutException;
 import java.nio.channels.UnresolvedAddressException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.LinkedHashMap;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ScheduledExecutorService;
@@ -34,7 +41,10 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * The HTTP side of one upstream, independent of its dialect: the reused {@link HttpClient}, the key lookup, the
  * three timeouts, latency, and the mapping of failures onto {@link UpstreamException} with messages that name the
  * model and host but never the key. A dialect builds the request body and parses the answer; everything a JSON
- * over HTTP dialect (OpenAI, Ollama, Anthropic, Gemini) has in common lives here.
+ * over HTTP dialect (OpenAI, Ollama, Anthropic, Gemini) has in common lives here: the headers with the key
+ * ({@link KeyHeader}), the call skeleton "post, map a non-2xx answer, read" ({@link #exchange}, {@link #call}),
+ * reading a whole JSON answer with its latency ({@link Exchange#answer}), and reading a stream line by line or
+ * SSE event by event ({@link Exchange#readLine}, {@link Exchange#readEvents}).
  *
  * <p>Timeouts: connect is the client's connect timeout; first byte is the request timeout, which the JDK client
  * stops at the response headers; total covers the body too and is enforced by a watchdog that closes the body
@@ -44,17 +54,43 @@ public final class UpstreamHttp implements AutoCloseable {
 
     /** Longest error text taken from an upstream body into a message. */
     static final int ERROR_TEXT_LIMIT = 300;
+    /** Largest successful response body accepted. */
+    public static final int MAX_BODY = 32 << 20;
+    /** How much of an error body is read for its message. */
+    public static final int MAX_ERROR_BODY = 64 << 10;
+    /** The media type of JSON bodies; also what a blocking call accepts. */
+    public static final String JSON_TYPE = "application/json";
+    /** What a streaming call over Server-Sent Events accepts. */
+    public static final String SSE_TYPE = "text/event-stream";
+
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final ModelCard card;
     private final UpstreamSettings settings;
+    private final KeyHeader keyHeader;
+    private final Map<String, String> fixedHeaders;
     private final HttpClient client;
     private final String where;
 
-    /** @throws IllegalArgumentException when the card has no base URL */
+    /**
+     * An upstream that sends its key as a bearer token.
+     *
+     * @throws IllegalArgumentException when the card has no base URL
+     */
     public UpstreamHttp(ModelCard card, UpstreamSettings settings) {
+        this(card, settings, KeyHeader.BEARER, Map.of());
+    }
+
+    /**
+     * An upstream that sends its key in {@code keyHeader} and {@code fixedHeaders} with every request.
+     *
+     * @throws IllegalArgumentException when the card has no base URL
+     */
+    public UpstreamHttp(ModelCard card, UpstreamSettings settings, KeyHeader keyHeader, Map<String, String> fixedHeaders) {
         this.card = card;
         this.settings = settings;
+        this.keyHeader = keyHeader;
+        this.fixedHeaders = new LinkedHashMap<>(fixedHeaders);
         URI base = card.baseUrl();
         if (base == null || base.getHost() == null) {
             throw new IllegalArgumentException("model '" + card.name() + "' needs a base_url with a host, e.g. http://localhost:8000/v1");
@@ -143,6 +179,79 @@ public final class UpstreamHttp implements AutoCloseable {
         return new Exchange(response, start, secret);
     }
 
+    /**
+     * Posts {@code body} as JSON with {@code Accept: accept}, the fixed headers and the card's key (looked up now;
+     * {@link Kind#NO_KEY} when it is missing), which is redacted from every message of the exchange.
+     */
+    public Exchange postJson(URI uri, JsonNode body, String accept) throws UpstreamException {
+        String key = apiKey();
+        Map<String, String> headers = new LinkedHashMap<>();
+        headers.put("Accept", accept);
+        headers.putAll(fixedHeaders);
+        if (key != null) headers.put(keyHeader.name(), keyHeader.prefix() + key);
+        return post(uri, bytes(body), headers, key);
+    }
+
+    /**
+     * One call: posts {@code body} ({@link #postJson}), turns a non-2xx answer into {@code onError}'s exception (given
+     * the start of the error body), else hands the exchange to {@code reader}. The exchange is closed on the way
+     * out; when the reader's sink threw, that cancels the upstream call.
+     */
+    public <T> T exchange(URI uri, JsonNode body, String accept, ErrorMapper onError, ExchangeReader<T> reader)
+            throws UpstreamException, IOException {
+        try (Exchange exchange = postJson(uri, body, accept)) {
+            if (!exchange.ok()) throw onError.map(exchange, exchange.readAtMost(MAX_ERROR_BODY));
+            return reader.read(exchange);
+        }
+    }
+
+    /**
+     * A blocking call: {@link #exchange} accepting JSON, then the whole answer read as one JSON object and handed to
+     * {@code mapper} with the call's latency ({@link Exchange#answer}).
+     */
+    public <T> T call(URI uri, JsonNode body, ErrorMapper onError, AnswerMapper<T> mapper) throws UpstreamException {
+        try {
+            return exchange(uri, body, JSON_TYPE, onError, exchange -> exchange.answer(mapper));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e); // only a sink throws IOException, and a blocking call has none
+        }
+    }
+
+    /** What a non-2xx answer becomes, given its exchange and the start of its body. */
+    @FunctionalInterface
+    public interface ErrorMapper {
+        /** The usual mapping: {@link Exchange#httpError(byte[])}. */
+        ErrorMapper HTTP_ERROR = Exchange::httpError;
+
+        UpstreamException map(Exchange exchange, byte[] errorBody) throws UpstreamException;
+    }
+
+    /** Reads a 2xx exchange: the answer, or the stream relayed to a sink. */
+    @FunctionalInterface
+    public interface ExchangeReader<T> {
+        T read(Exchange exchange) throws UpstreamException, IOException;
+    }
+
+    /** Maps a whole JSON answer, read in {@code latencyMs}, to a result. */
+    @FunctionalInterface
+    public interface AnswerMapper<T> {
+        T map(Exchange exchange, JsonNode answer, long latencyMs) throws UpstreamException, IOException;
+    }
+
+    /** Handles one SSE event; returns {@code true} when the stream is complete and reading stops. */
+    @FunctionalInterface
+    public interface EventHandler {
+        boolean onEvent(SseEvent event) throws UpstreamException, IOException;
+    }
+
+    private static byte[] bytes(JsonNode body) {
+        try {
+            return JSON.writeValueAsBytes(body);
+        } catch (JsonProcessingException e) {
+            throw new UncheckedIOException(e); // a tree of plain JSON nodes always serialises
+        }
+    }
+
     private UpstreamException beforeResponse(IOException e, String secret) {
         Throwable unreachable = causeOf(e, ConnectException.class, UnknownHostException.class,
                 UnresolvedAddressException.class, NoRouteToHostException.class, SSLException.class);
@@ -214,7 +323,8 @@ public final class UpstreamHttp implements AutoCloseable {
         return text.replace(secret, "***");
     }
 
-    static String clip(String text) {
+    /** {@code text} cut to the length error messages quote of an upstream's answer. */
+    public static String clip(String text) {
         return text.length() <= ERROR_TEXT_LIMIT ? text : text.substring(0, ERROR_TEXT_LIMIT) + "…";
     }
 
@@ -257,6 +367,7 @@ public final class UpstreamHttp implements AutoCloseable {
         private final String secret;
         private final AtomicBoolean timedOut = new AtomicBoolean();
         private final ScheduledFuture<?> watchdog;
+        private BufferedReader lines;
 
         private Exchange(HttpResponse<InputStream> response, long startNanos, String secret) throws UpstreamException {
             this.response = response;
@@ -310,6 +421,82 @@ public final class UpstreamHttp implements AutoCloseable {
             } catch (IOException e) {
                 throw failure(e);
             }
+        }
+
+        /**
+         * Reads the whole body (at most {@link #MAX_BODY}) as one JSON object, takes the latency when the last byte
+         * is in, and maps it with {@code mapper}.
+         */
+        public <T> T answer(AnswerMapper<T> mapper) throws UpstreamException, IOException {
+            byte[] answer = readAll(MAX_BODY);
+            long latency = elapsedMs();
+            return mapper.map(this, parse(answer, false), latency);
+        }
+
+        /** Reads the whole body (at most {@link #MAX_BODY}) as JSON: one object, or an array. */
+        public JsonNode readJsonObjectOrArray() throws UpstreamException {
+            return parse(readAll(MAX_BODY), true);
+        }
+
+        private JsonNode parse(byte[] answer, boolean arrays) throws UpstreamException {
+            try {
+                JsonNode json = JSON.readTree(answer);
+                if (json == null || !(json.isObject() || arrays && json.isArray())) {
+                    throw protocol("sent a response that is not a JSON object");
+                }
+                return json;
+            } catch (IOException e) {
+                String start = new String(answer, 0, Math.min(answer.length, 100), StandardCharsets.UTF_8);
+                throw protocol("sent a response that is not JSON: " + start.strip());
+            }
+        }
+
+        /**
+         * The next line of the body (UTF-8, any line ending), or {@code null} at its end. A failed read becomes
+         * {@link #failure(IOException)}; a sink's IOException is never caught here, it propagates as is.
+         */
+        public String readLine() throws UpstreamException {
+            if (lines == null) lines = new BufferedReader(new InputStreamReader(body, StandardCharsets.UTF_8));
+            try {
+                return lines.readLine();
+            } catch (IOException e) {
+                throw failure(e);
+            }
+        }
+
+        /**
+         * Reads the body as Server-Sent Events, handing each to {@code handler} until it reports the stream complete
+         * or the body ends (an unterminated last event is still handed over, see {@link SseParser#end()}).
+         */
+        public void readEvents(EventHandler handler) throws UpstreamException, IOException {
+            SseParser parser = new SseParser();
+            while (true) {
+                String line = readLine();
+                SseEvent event = line == null ? parser.end() : parser.line(line);
+                if (event != null && handler.onEvent(event)) return;
+                if (line == null) return;
+            }
+        }
+
+        /**
+         * One stream {@code unit} ("event", "line") parsed as a JSON object, else {@link Kind#PROTOCOL} quoting its
+         * start.
+         */
+        public JsonNode streamObject(String text, String unit) throws UpstreamException {
+            JsonNode json;
+            try {
+                json = JSON.readTree(text);
+            } catch (IOException e) {
+                throw protocol("sent a stream " + unit + " that is not JSON: " + clip(text.strip()));
+            }
+            if (json == null || !json.isObject()) throw protocol("sent a stream " + unit + " that is not a JSON object");
+            return json;
+        }
+
+        /** The message of an error object met in a 2xx answer or a stream, clipped, with the key redacted. */
+        public String errorText(JsonNode errorObject) {
+            String text = UpstreamHttp.errorText(errorObject);
+            return redact(clip(text != null ? text : errorObject.toString()));
         }
 
         /** Reads at most {@code limit} bytes of the body (enough of an error body), dropping the rest. */
