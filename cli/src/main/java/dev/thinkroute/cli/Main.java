@@ -9,7 +9,7 @@ import picocli.CommandLine.Command;
         versionProvider = Main.Version.class,
         description = "Hybrid-reasoning LLM router: answers each query with the cheapest (model, thinking) arm that gets it right.",
         subcommands = {DemoCommand.class, ServeCommand.class, RouteCommand.class, ImportCommand.class, TrainCommand.class,
-                CalibrateCommand.class, CompareCommand.class, EvalCommand.class, CollectCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
+                CalibrateCommand.class, CompareCommand.class, EvalCommand.class, ThinkCommand.class, CollectCommand.class, DataCommand.class, CommandLine.HelpCommand.class})
 public final class Main {
 
     public static void main(String[] args) {

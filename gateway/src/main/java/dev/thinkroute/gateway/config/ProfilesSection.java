@@ -4,7 +4,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
-import dev.thinkroute.core.ThinkingSupport;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
@@ -189,8 +188,9 @@ final class ProfilesSection {
             if (compare(card, cheapest) < 0) cheapest = card;
             if (compare(card, strongest) > 0) strongest = card;
         }
-        boolean hybrid = cheapest.thinking() == ThinkingSupport.QWEN3 || cheapest.thinking() == ThinkingSupport.DEEPSEEK;
-        Arm cheap = hybrid ? new Arm(cheapest.name(), Thinking.OFF) : cheapest.defaultArm();
+        // Any model that can answer without thinking starts there (hybrids, budget and adaptive families).
+        boolean canSkipThinking = cheapest.thinking().refusal(Thinking.OFF) == null;
+        Arm cheap = canSkipThinking ? new Arm(cheapest.name(), Thinking.OFF) : cheapest.defaultArm();
         Arm strong = strongest.defaultArm();
         String name = GatewayConfig.DEFAULT_PROFILE;
         String description = "derived from the pool (the config has no 'auto' profile): " + cheap.label()
