@@ -9,7 +9,7 @@ import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.eval.run.LiveRunner;
 import dev.thinkroute.eval.run.ResponseCache;
 import dev.thinkroute.eval.run.RunResult;
-import dev.thinkroute.eval.score.Scorers;
+import dev.thinkroute.core.score.Scorers;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.learn.outcome.OutcomeLog;
 import dev.thinkroute.learn.outcome.Provenance;

@@ -17,7 +17,7 @@ import dev.thinkroute.eval.report.HtmlReport;
 import dev.thinkroute.eval.run.Evaluation;
 import dev.thinkroute.eval.run.LiveRunner;
 import dev.thinkroute.eval.run.ResponseCache;
-import dev.thinkroute.eval.score.Scorers;
+import dev.thinkroute.core.score.Scorers;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.learn.artifact.RouterArtifact;
 import dev.thinkroute.learn.embed.CachedEncoder;

@@ -2,7 +2,8 @@ package dev.thinkroute.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
-import dev.thinkroute.eval.thinking.JudgeFeatures;
+import dev.thinkroute.core.score.JudgeFeatures;
+import dev.thinkroute.eval.thinking.Gsm8kSolutions;
 import dev.thinkroute.eval.thinking.ThinkChart;
 import dev.thinkroute.eval.thinking.ThinkingStudy;
 import dev.thinkroute.learn.outcome.importer.OpenAiGsm8kImporter;
@@ -86,7 +87,7 @@ final class ThinkCommand implements Callable<Integer> {
         Path file = root.resolve(OpenAiGsm8kImporter.RELATIVE_PATH);
         List<ThinkingStudy.SizeResult> sizes = new ArrayList<>();
         for (ThinkingStudy.Size size : List.of(ThinkingStudy.Size.GPT3_175B, ThinkingStudy.Size.GPT3_6B)) {
-            Map<String, JudgeFeatures> features = JudgeFeatures.load(file, size.cheapKey(), size.secondKey());
+            Map<String, JudgeFeatures> features = Gsm8kSolutions.load(file, size.cheapKey(), size.secondKey());
             ThinkingStudy.SizeResult r = ThinkingStudy.run(dataset, loaded.matrix(), x, size, features, settings, line -> err.println("  " + line));
             sizes.add(r);
             print(o, r, settings);

@@ -13,7 +13,7 @@ import dev.thinkroute.core.metric.RouterRun;
 import dev.thinkroute.core.route.Query;
 import dev.thinkroute.core.route.Router;
 import dev.thinkroute.eval.dataset.Example;
-import dev.thinkroute.eval.score.Scorer;
+import dev.thinkroute.core.score.Scorer;
 
 import java.util.ArrayList;
 import java.util.Arrays;

@@ -3,7 +3,7 @@ package dev.thinkroute.eval.run;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.Usage;
-import dev.thinkroute.eval.score.Score;
+import dev.thinkroute.core.score.Score;
 
 import java.util.LinkedHashMap;
 import java.util.List;

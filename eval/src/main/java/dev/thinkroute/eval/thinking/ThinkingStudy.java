@@ -1,5 +1,6 @@
 package dev.thinkroute.eval.thinking;
 
+import dev.thinkroute.core.score.JudgeFeatures;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.metric.Baselines;
 import dev.thinkroute.core.metric.Gap;

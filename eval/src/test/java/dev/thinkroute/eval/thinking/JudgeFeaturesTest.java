@@ -1,5 +1,6 @@
 package dev.thinkroute.eval.thinking;
 
+import dev.thinkroute.core.score.JudgeFeatures;
 import dev.thinkroute.llm.replay.DataLocation;
 import dev.thinkroute.learn.outcome.importer.OpenAiGsm8kImporter;
 import org.junit.jupiter.api.Test;
@@ -61,7 +62,7 @@ class JudgeFeaturesTest {
     void loadsTheFeaturesOfEveryRowOfTheRealFile() {
         Path file = DataLocation.resolve((Path) null).root().resolve(OpenAiGsm8kImporter.RELATIVE_PATH);
         assertThat(Files.exists(file)).as(file.toString()).isTrue();
-        Map<String, JudgeFeatures> f = JudgeFeatures.load(file, "175b_finetuning", "6b_finetuning");
+        Map<String, JudgeFeatures> f = Gsm8kSolutions.load(file, "175b_finetuning", "6b_finetuning");
         assertThat(f).hasSize(1319);
         assertThat(f).containsKeys("gsm8k-0000", "gsm8k-1318");
         assertThat(f.values()).allSatisfy(v -> assertThat(v.vector(true)).hasSize(14));

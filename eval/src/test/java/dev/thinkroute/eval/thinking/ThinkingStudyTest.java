@@ -1,5 +1,6 @@
 package dev.thinkroute.eval.thinking;
 
+import dev.thinkroute.core.score.JudgeFeatures;
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.metric.OutcomeMatrix;
 import org.junit.jupiter.api.Test;

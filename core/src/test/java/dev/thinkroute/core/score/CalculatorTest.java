@@ -1,4 +1,4 @@
-package dev.thinkroute.eval.thinking;
+package dev.thinkroute.core.score;
 
 import org.junit.jupiter.api.Test;
 

@@ -1,4 +1,4 @@
-package dev.thinkroute.eval.thinking;
+package dev.thinkroute.core.score;
 
 import java.util.ArrayList;
 import java.util.List;

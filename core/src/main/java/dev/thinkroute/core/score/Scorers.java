@@ -1,4 +1,4 @@
-package dev.thinkroute.eval.score;
+package dev.thinkroute.core.score;
 
 import java.util.LinkedHashMap;
 import java.util.List;

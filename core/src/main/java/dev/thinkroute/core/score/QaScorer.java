@@ -1,4 +1,4 @@
-package dev.thinkroute.eval.score;
+package dev.thinkroute.core.score;
 
 import java.text.Normalizer;
 import java.util.Arrays;
