@@ -6,6 +6,7 @@ import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
 import dev.thinkroute.core.Thinking;
+import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.core.route.Query;
 
@@ -28,8 +29,14 @@ public final class ArmSelector {
         this.profiles = profiles;
     }
 
-    /** The decision and, when a profile decided, its name. */
-    public record Selection(Decision decision, String profile) {
+    /**
+     * The decision and, when a profile decided, its name; {@code cascade} when that profile is a cascade the gateway
+     * must run (not when the caller forced the thinking, which then wins over the cascade).
+     */
+    public record Selection(Decision decision, String profile, Cascade cascade) {
+        public Selection(Decision decision, String profile) {
+            this(decision, profile, null);
+        }
     }
 
     public Selection select(ChatRequest request) {
@@ -71,7 +78,7 @@ public final class ArmSelector {
         }
         if (forced == null) {
             check(decided.arm(), null, param);
-            return new Selection(decided, profile.name());
+            return new Selection(decided, profile.name(), profile.router() instanceof Cascade c ? c : null);
         }
         forced = adapt(forced, pool.require(decided.arm().model()));
         Arm arm = new Arm(decided.arm().model(), forced.thinking());

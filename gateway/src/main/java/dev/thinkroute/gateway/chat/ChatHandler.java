@@ -1,14 +1,20 @@
 package dev.thinkroute.gateway.chat;
 
+import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
+import dev.thinkroute.core.Reason;
+import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
 import dev.thinkroute.llm.StreamEvent;
+import dev.thinkroute.llm.StreamSink;
 import dev.thinkroute.llm.Upstream;
 import dev.thinkroute.llm.UpstreamException;
+import dev.thinkroute.llm.http.StreamRelay;
 import io.helidon.http.Status;
 import io.helidon.webserver.http.Handler;
 import io.helidon.webserver.http.ServerRequest;
@@ -19,8 +25,14 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate, decide the arm, call its upstream, relay the answer
@@ -48,6 +60,10 @@ public final class ChatHandler implements Handler {
         try {
             ChatRequest request = ChatRequestParser.parse(readBody(req));
             ArmSelector.Selection selection = selector.select(request);
+            if (selection.cascade() != null) {
+                cascade(res, request, selection);
+                return;
+            }
             Decision decision = selection.decision();
             ModelCard card = pool.require(decision.arm().model());
             Upstream upstream = upstreams.get(card.name());
@@ -78,7 +94,12 @@ public final class ChatHandler implements Handler {
         } catch (UpstreamException e) {
             throw upstreamError(e);
         }
-        double cost = card.cost(result.usage());
+        respond(res, decision, card, result, 0, routing);
+    }
+
+    /** Sends a whole answer; {@code earlierCost} is what this request already spent (a cascade's cheap calls). */
+    private void respond(ServerResponse res, Decision decision, ModelCard card, ChatResult result, double earlierCost, ObjectNode routing) {
+        double cost = earlierCost + card.cost(result.usage());
         OpenAiShapes.addOutcome(routing, result, cost);
         res.header("x-thinkroute-cost-usd", OpenAiShapes.roundedUsd(cost).toPlainString());
         ObjectNode body = OpenAiShapes.completion(newId(), nowSeconds(), decision, result, routing);
@@ -88,13 +109,29 @@ public final class ChatHandler implements Handler {
 
     private void stream(ServerResponse res, ChatRequest request, Decision decision, ModelCard card, Upstream upstream,
                         ChatCall call, ObjectNode routing) {
+        stream(res, request, decision, card, sink -> upstream.stream(call, sink), 0, routing);
+    }
+
+    /** Where a stream's events come from: an upstream call, or an answer already gathered (a cascade's kept answer). */
+    @FunctionalInterface
+    private interface StreamSource {
+        ChatResult run(StreamSink sink) throws UpstreamException, IOException;
+    }
+
+    /**
+     * Relays {@code source} as server-sent events.
+     *
+     * @param earlierCost USD already spent on this request before this stream (a cascade's cheap calls)
+     */
+    private void stream(ServerResponse res, ChatRequest request, Decision decision, ModelCard card, StreamSource source,
+                        double earlierCost, ObjectNode routing) {
         String id = newId();
         long created = nowSeconds();
         String model = decision.arm().model();
         SseWriter writer = new SseWriter(res);
         String[] finishReason = {null};
         try {
-            ChatResult result = upstream.stream(call, event -> {
+            ChatResult result = source.run(event -> {
                 // Headers go out with the first event, so an upstream that fails before answering still gets a
                 // plain JSON error with the right status.
                 if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
@@ -105,7 +142,7 @@ public final class ChatHandler implements Handler {
                     case StreamEvent.UsageReport u -> { } // the gathered result has the final usage
                 }
             });
-            double cost = card.cost(result.usage());
+            double cost = earlierCost + card.cost(result.usage());
             OpenAiShapes.addOutcome(routing, result, cost);
             if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
             String finish = finishReason[0] != null ? finishReason[0] : result.finishReason();
@@ -129,6 +166,98 @@ public final class ChatHandler implements Handler {
             // The client went away; the upstream call was cancelled by the dialect.
             LOG.log(System.Logger.Level.INFO, "client disconnected during stream from " + card.name() + "; upstream call cancelled");
         }
+    }
+
+    /**
+     * Runs a cascade profile: {@code samples} cheap answers (in parallel), judged by {@link CascadeJudge}; the first
+     * is kept when it looks sure, else the strong arm answers. A stream request streams only the answer that is kept
+     * (the cheap one is relayed once judged). {@code routing.cost_usd} counts every call; {@code routing.cascade}
+     * lists them with the judge's signals; the response's {@code usage} is the kept answer's.
+     */
+    private void cascade(ServerResponse res, ChatRequest request, ArmSelector.Selection selection) {
+        Cascade c = selection.cascade();
+        ModelCard cheapCard = pool.require(c.cheap().model());
+        Upstream cheap = upstreams.get(cheapCard.name());
+        ChatCall cheapCall = new ChatCall(cheapCard, c.cheap().thinking(), request.forward());
+        List<ChatResult> samples = new ArrayList<>();
+        List<String> failures = new ArrayList<>();
+        try (ExecutorService executor = Executors.newVirtualThreadPerTaskExecutor()) {
+            List<Future<ChatResult>> futures = new ArrayList<>();
+            for (int i = 0; i < c.samples(); i++) futures.add(executor.submit(() -> cheap.complete(cheapCall)));
+            for (int i = 0; i < futures.size(); i++) {
+                try {
+                    samples.add(futures.get(i).get());
+                } catch (ExecutionException e) {
+                    // The first sample is the answer that would be kept: its refusal is the caller's to fix.
+                    if (i == 0 && e.getCause() instanceof UpstreamException ue && ue.kind() == UpstreamException.Kind.REFUSED) throw upstreamError(ue);
+                    samples.add(null);
+                    failures.add("sample " + (i + 1) + ": " + e.getCause().getMessage());
+                }
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new ApiException(503, "api_error", null, "interrupted", "the gateway is shutting down");
+        }
+        double cheapCost = 0;
+        ArrayNode calls = ChatRequestParser.JSON.createArrayNode();
+        for (ChatResult r : samples) {
+            ObjectNode call = calls.addObject().put("arm", c.cheap().label());
+            if (r == null) {
+                call.put("failed", true);
+                continue;
+            }
+            cheapCost += cheapCard.cost(r.usage());
+            describe(call, cheapCard, r);
+        }
+        ChatResult first = samples.getFirst();
+        CascadeJudge.Verdict verdict = first == null
+                ? new CascadeJudge.Verdict(false, "the cheap answer failed (" + failures.getFirst() + ")", Map.of())
+                : CascadeJudge.judge(samples.stream().map(r -> r == null ? null : r.content()).toList(), c.checks());
+        Arm kept = verdict.keep() ? c.cheap() : c.strong();
+        Decision decision = new Decision(kept, new Reason.ProfileRule(c.profile(), (verdict.keep()
+                ? "cascade kept the cheap answer of " + c.cheap().label() + ": "
+                : "cascade escalated from " + c.cheap().label() + " to " + c.strong().label() + ": ") + verdict.why()));
+        ObjectNode routing = OpenAiShapes.routing(decision, selection.profile());
+        ObjectNode info = routing.putObject("cascade");
+        info.put("cheap", c.cheap().label()).put("strong", c.strong().label()).put("escalated", !verdict.keep());
+        info.set("signals", ChatRequestParser.JSON.valueToTree(verdict.signals()));
+        if (!failures.isEmpty()) info.set("failures", ChatRequestParser.JSON.valueToTree(failures));
+        ObjectNode strongCall = verdict.keep() ? null : calls.addObject().put("arm", c.strong().label());
+        info.set("calls", calls);
+        setRoutingHeaders(res, decision);
+        ModelCard card = pool.require(kept.model());
+        if (verdict.keep()) {
+            if (request.stream()) {
+                stream(res, request, decision, card, sink -> {
+                    StreamRelay.whole(first, first.toolCalls(), sink);
+                    return first;
+                }, cheapCost - card.cost(first.usage()), routing);
+            } else {
+                respond(res, decision, card, first, cheapCost - card.cost(first.usage()), routing);
+            }
+            return;
+        }
+        Upstream strong = upstreams.get(card.name());
+        ChatCall call = new ChatCall(card, c.strong().thinking(), request.forward());
+        if (request.stream()) {
+            // The call's entry is filled in before the finish chunk, which carries the routing object.
+            stream(res, request, decision, card, sink -> describe(strongCall, card, strong.stream(call, sink)), cheapCost, routing);
+        } else {
+            ChatResult result;
+            try {
+                result = strong.complete(call);
+            } catch (UpstreamException e) {
+                throw upstreamError(e);
+            }
+            respond(res, decision, card, describe(strongCall, card, result), cheapCost, routing);
+        }
+    }
+
+    /** Records one cascade call's cost, latency and output tokens in its {@code routing.cascade.calls} entry. */
+    private static ChatResult describe(ObjectNode entry, ModelCard card, ChatResult r) {
+        entry.put("cost_usd", OpenAiShapes.roundedUsd(card.cost(r.usage()))).put("latency_ms", r.latencyMs())
+                .put("output_tokens", r.usage().outputTokens());
+        return r;
     }
 
     /**

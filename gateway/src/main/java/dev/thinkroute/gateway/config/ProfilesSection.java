@@ -5,6 +5,7 @@ import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Thinking;
+import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
 import dev.thinkroute.core.route.Profile;
@@ -27,7 +28,8 @@ final class ProfilesSection {
     static final List<String> RULE_KEYS = List.of("cheap", "strong", "long_prompt_chars", "keywords");
     static final List<String> ROUTER_KEYS = List.of("alpha");
     static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm",
-            "router", "alpha");
+            "router", "alpha", "cascade");
+    static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks");
 
     private ProfilesSection() {
     }
@@ -55,6 +57,7 @@ final class ProfilesSection {
                             "a profile (rule: escalate with cheap and strong arms, or arm: model:thinking)")
                     .flatMap(profile -> profile.has("router")
                             ? LearnedProfile.read(profile, name, models, source)
+                            : profile.has("cascade") ? readCascade(profile, name, models, reference)
                             : readProfile(profile, name, models, reference))
                     .filter(profile -> all.problems().count() == before)
                     .ifPresent(profile -> profiles.put(name, profile));
@@ -112,6 +115,42 @@ final class ProfilesSection {
         return Optional.of(new Profile(name, description, new EscalationRule(name, cheap.get(), strong.get(),
                 (int) longPrompt.orElse(EscalationRule.DEFAULT_LONG_PROMPT_CHARS),
                 keywords == null ? EscalationRule.DEFAULT_KEYWORDS : keywords)));
+    }
+
+    /**
+     * A cascade profile: {@code cascade: {cheap: ARM, strong: ARM, samples: 2, checks: math}} (and an optional
+     * {@code description} beside it).
+     */
+    private static Optional<Profile> readCascade(Section p, String name, ModelsSection.Result models, Pool reference) {
+        int before = p.problems().count();
+        for (String key : p.entries().keySet()) {
+            if (!key.equals("cascade") && !key.equals("description")) {
+                p.report(key, "a cascade profile holds only 'cascade' (and 'description'); move '" + key + "' into cascade or remove it");
+            }
+        }
+        String description = p.text("description").orElse("");
+        Optional<Section> section = p.section("cascade", "a mapping like {cheap: qwen3-8b:off, strong: qwen3-8b:on, samples: 2, checks: math}");
+        if (section.isEmpty()) return Optional.empty();
+        Section c = section.get();
+        c.allowOnly(CASCADE_KEYS);
+        Optional<Arm> cheap = c.require("cheap", "the arm that answers first, e.g. qwen3-8b:off") ? arm(c, "cheap", models, reference) : Optional.empty();
+        Optional<Arm> strong = c.require("strong", "the arm to escalate to, e.g. qwen3-8b:on") ? arm(c, "strong", models, reference) : Optional.empty();
+        OptionalLong samples = c.integer("samples", 1, Cascade.MAX_SAMPLES, "a whole number of cheap answers to compare, 1 to " + Cascade.MAX_SAMPLES);
+        Cascade.Checks checks = c.string("checks").map(text -> {
+            try {
+                return Cascade.Checks.parse(text);
+            } catch (IllegalArgumentException e) {
+                c.report("checks", e.getMessage());
+                return null;
+            }
+        }).orElse(Cascade.Checks.MATH);
+        if (cheap.isPresent() && strong.isPresent() && cheap.get().equals(strong.get())) {
+            c.report("strong", "is the same arm as 'cheap'; a cascade escalates to a different arm");
+        }
+        if (p.problems().count() != before || cheap.isEmpty() || strong.isEmpty() || checks == null) return Optional.empty();
+        return Optional.of(new Profile(name, description.isEmpty()
+                ? "cascade: " + cheap.get().label() + " first, " + strong.get().label() + " when unsure" : description,
+                new Cascade(name, cheap.get(), strong.get(), (int) samples.orElse(2), checks)));
     }
 
     /** An arm written model:thinking whose model exists and accepts that thinking. */

@@ -110,7 +110,7 @@ class ConfigValidationTest {
                     "server.timeouts.conect_ms: unknown key; did you mean 'connect_ms'? allowed here: connect_ms, first_byte_ms, total_ms (line 3)",
                     "models[0].price.inptu: unknown key; did you mean 'input'? allowed here: input, output (line 9)",
                     "profiles.cheap.descripton: unknown key; did you mean 'description'? "
-                            + "allowed here: description, rule, cheap, strong, long_prompt_chars, keywords, arm, router, alpha (line 11)");
+                            + "allowed here: description, rule, cheap, strong, long_prompt_chars, keywords, arm, router, alpha, cascade (line 11)");
         }
 
         @Test

@@ -8,6 +8,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.Channels;
+import java.io.FileOutputStream;
 import java.nio.channels.FileChannel;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.FileAlreadyExistsException;
@@ -46,7 +47,10 @@ public final class EmbeddingCache implements AutoCloseable {
     private final int recordBytes;
     private final Map<Key, float[]> vectors = new ConcurrentHashMap<>();
     private final Object writeLock = new Object();
-    private FileChannel out; // guarded by writeLock; null once closed
+    // A stream, not a FileChannel: a FileChannel is interruptible, so a worker interrupted mid-write (a parallel
+    // embedding cancelled after one failure) would close it for every other writer. FileOutputStream writes are not
+    // interruptible. Guarded by writeLock; null once closed.
+    private FileOutputStream out;
 
     private EmbeddingCache(String encoderId, int dimension, Path file) {
         this.encoderId = encoderId;
@@ -84,7 +88,7 @@ public final class EmbeddingCache implements AutoCloseable {
         try {
             Files.createDirectories(directory);
             cache.load();
-            cache.out = FileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+            cache.out = new FileOutputStream(file.toFile(), true);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot open the embedding cache " + file + ": " + e.getMessage(), e);
         }
@@ -143,8 +147,8 @@ public final class EmbeddingCache implements AutoCloseable {
             if (out == null) throw new IllegalStateException("embedding cache " + file + " is closed");
             if (vectors.containsKey(key)) return;
             try {
-                // One write per record: with APPEND, records from other processes never interleave with it.
-                while (record.hasRemaining()) out.write(record);
+                // One write per record: in append mode, records from other processes never interleave with it.
+                out.write(record.array(), 0, recordBytes);
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot append to the embedding cache " + file + ": " + e.getMessage(), e);
             }
@@ -158,7 +162,7 @@ public final class EmbeddingCache implements AutoCloseable {
         synchronized (writeLock) {
             if (out == null) return;
             try {
-                out.force(false);
+                out.getFD().sync();
                 out.close();
             } catch (IOException e) {
                 throw new UncheckedIOException("cannot close the embedding cache " + file + ": " + e.getMessage(), e);

@@ -1,0 +1,57 @@
+package dev.thinkroute.core.route;
+
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.Decision;
+import dev.thinkroute.core.Reason;
+
+import java.util.Locale;
+import java.util.Objects;
+
+/**
+ * A profile that answers with a cheap arm first and escalates to a strong one only when the cheap answer looks
+ * unsure (FrugalGPT / AutoMix): {@code samples} cheap answers are asked, and the first is kept when it passes the
+ * form checks and every sample states the same final answer. As a {@link Router} it names the first arm to call;
+ * the gateway runs the rest, since judging needs the answers. Its cost counts every call.
+ *
+ * @param profile the profile's name, for reasons
+ * @param cheap   the arm asked first (e.g. a model without thinking)
+ * @param strong  the arm escalated to (e.g. the same model thinking)
+ * @param samples cheap answers asked and compared, 1 to 3 (1: form checks only)
+ * @param checks  how answers are read: {@link Checks#MATH} (a final number, calculator annotations) or {@link Checks#TEXT}
+ */
+public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks) implements Router {
+
+    /** The most cheap samples a cascade asks: more costs more than the escalation it saves on these data. */
+    public static final int MAX_SAMPLES = 3;
+
+    /** How a cheap answer is read and compared. */
+    public enum Checks {
+        /** A final numeric answer that is a whole non-negative number, correct calculator annotations, samples agreeing numerically. */
+        MATH,
+        /** A non-empty answer; samples agreeing after SQuAD normalisation. */
+        TEXT;
+
+        public String label() {
+            return name().toLowerCase(Locale.ROOT);
+        }
+
+        public static Checks parse(String text) {
+            for (Checks c : values()) if (c.label().equals(text == null ? null : text.trim().toLowerCase(Locale.ROOT))) return c;
+            throw new IllegalArgumentException("unknown checks '" + text + "'; expected math or text");
+        }
+    }
+
+    public Cascade {
+        Objects.requireNonNull(profile, "profile");
+        Objects.requireNonNull(cheap, "cheap");
+        Objects.requireNonNull(strong, "strong");
+        Objects.requireNonNull(checks, "checks");
+        if (samples < 1 || samples > MAX_SAMPLES) throw new IllegalArgumentException("samples must be 1 to " + MAX_SAMPLES + ", got " + samples);
+    }
+
+    @Override
+    public Decision route(Query query) {
+        return new Decision(cheap, new Reason.ProfileRule(profile, "cascade: " + cheap.label() + " answers first (" + samples
+                + (samples == 1 ? " sample" : " samples") + ", " + checks.label() + " checks); " + strong.label() + " only when it looks unsure"));
+    }
+}
