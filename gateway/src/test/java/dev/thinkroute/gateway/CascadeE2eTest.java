@@ -67,21 +67,9 @@ class CascadeE2eTest {
     static void start() {
         fake = new FakeCascadeUpstream();
         gateway = E2e.start("""
-                server:
-                  host: 127.0.0.1
-                  port: 0
-                  timeouts:
-                    connect_ms: 2000
-                    first_byte_ms: 5000
-                    total_ms: 20000
+                %s
                 models:
-                  - name: qwen3-8b
-                    dialect: openai
-                    base_url: %s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %s, output: %s}
-                    thinking: qwen3
+                %s
                 profiles:
                   careful:
                     cascade: {cheap: "qwen3-8b:off", strong: "qwen3-8b:on", samples: 2, checks: math}
@@ -92,13 +80,12 @@ class CascadeE2eTest {
                     cascade: {cheap: "qwen3-8b:off", strong: "qwen3-8b:on", samples: 3, checks: math}
                   quiz:
                     cascade: {cheap: "qwen3-8b:off", strong: "qwen3-8b:on", samples: 2, checks: text}
-                """.formatted(fake.baseUrl(), E2e.INPUT_PRICE, E2e.OUTPUT_PRICE));
+                """.formatted(E2e.serverYaml(5_000), E2e.qwen3CardYaml("qwen3-8b", fake.baseUrl())));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) gateway.close();
-        if (fake != null) fake.close();
+        E2e.closeAll(gateway, fake);
     }
 
     @BeforeEach
@@ -106,15 +93,9 @@ class CascadeE2eTest {
         fake.clear();
     }
 
-    /** tokens × the card's prices, per 1M tokens. */
-    static BigDecimal cost(long prompt, long completion) {
-        return BigDecimal.valueOf(prompt).multiply(BigDecimal.valueOf(E2e.INPUT_PRICE))
-                .add(BigDecimal.valueOf(completion).multiply(BigDecimal.valueOf(E2e.OUTPUT_PRICE)))
-                .divide(BigDecimal.valueOf(1_000_000));
-    }
-
+    /** What the call cost at the card's prices. */
     static BigDecimal cost(Received r) {
-        return cost(r.promptTokens(), r.completionTokens());
+        return E2e.cost(r.promptTokens(), r.completionTokens());
     }
 
     static BigDecimal cost(List<Received> calls) {

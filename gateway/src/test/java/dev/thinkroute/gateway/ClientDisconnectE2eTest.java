@@ -42,8 +42,7 @@ class ClientDisconnectE2eTest {
 
     @AfterEach
     void stop() {
-        if (gateway != null) gateway.close();
-        if (fake != null) fake.close();
+        E2e.closeAll(gateway, fake);
     }
 
     @Test

@@ -14,6 +14,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.UncheckedIOException;
+import java.math.BigDecimal;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -91,6 +92,49 @@ final class E2e {
         return Gateway.start(config, card -> Upstreams.create(card, config.server().upstreamSettings(E2e::env), E2e::dataRoot));
     }
 
+    /** Closes what a test class started, in order, skipping what never started. */
+    static void closeAll(AutoCloseable... started) {
+        for (AutoCloseable c : started) {
+            if (c == null) continue;
+            try {
+                c.close();
+            } catch (Exception e) {
+                throw new AssertionError("closing " + c, e);
+            }
+        }
+    }
+
+    /** The {@code server:} section of a test gateway: loopback, a free port, bounded timeouts. */
+    static String serverYaml(int firstByteMs) {
+        return """
+                server:
+                  host: 127.0.0.1
+                  port: 0
+                  timeouts:
+                    connect_ms: 2000
+                    first_byte_ms: %d
+                    total_ms: 20000""".formatted(firstByteMs);
+    }
+
+    /** A {@code models:} entry for a Qwen3 served by vLLM at {@code baseUrl}, priced {@link #INPUT_PRICE}/{@link #OUTPUT_PRICE}. */
+    static String qwen3CardYaml(String name, String baseUrl) {
+        return """
+                - name: %s
+                  dialect: openai
+                  base_url: %s
+                  api_key_env: FAKE_VLLM_KEY
+                  upstream_model: Qwen/Qwen3-8B
+                  price: {input: %s, output: %s}
+                  thinking: qwen3""".formatted(name, baseUrl, INPUT_PRICE, OUTPUT_PRICE).indent(2).stripTrailing();
+    }
+
+    /** tokens × the Qwen3 cards' prices ({@link #INPUT_PRICE}, {@link #OUTPUT_PRICE} per 1M tokens), in USD. */
+    static BigDecimal cost(long prompt, long completion) {
+        return BigDecimal.valueOf(prompt).multiply(BigDecimal.valueOf(INPUT_PRICE))
+                .add(BigDecimal.valueOf(completion).multiply(BigDecimal.valueOf(OUTPUT_PRICE)))
+                .divide(BigDecimal.valueOf(1_000_000));
+    }
+
     /** The replay pool of the CLI's demo config, copied into the test resources. */
     static String replayYaml() {
         return resource("/e2e/replay.yaml");
@@ -111,27 +155,9 @@ final class E2e {
                     first_byte_ms: %d
                     total_ms: 20000
                 models:
-                  - name: qwen3-8b
-                    dialect: openai
-                    base_url: %s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %s, output: %s}
-                    thinking: qwen3
-                  - name: qwen3-8b-new-vllm
-                    dialect: openai
-                    base_url: %s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %s, output: %s}
-                    thinking: qwen3
-                  - name: qwen3-8b-no-parser
-                    dialect: openai
-                    base_url: %s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %s, output: %s}
-                    thinking: qwen3
+                %s
+                %s
+                %s
                   - {name: rate-limited, dialect: openai, base_url: "%s", api_key_env: FAKE_VLLM_KEY}
                   - {name: crashing, dialect: openai, base_url: "%s", api_key_env: FAKE_VLLM_KEY}
                   - {name: too-long, dialect: openai, base_url: "%s", api_key_env: FAKE_VLLM_KEY}
@@ -155,9 +181,9 @@ final class E2e {
                   strong:
                     arm: gpt-4-1106-preview:off
                 """.formatted(firstByteMs,
-                fake.baseUrl(FakeVllm.Scenario.REASONING_CONTENT), INPUT_PRICE, OUTPUT_PRICE,
-                fake.baseUrl(FakeVllm.Scenario.REASONING), INPUT_PRICE, OUTPUT_PRICE,
-                fake.baseUrl(FakeVllm.Scenario.THINK_TAGS), INPUT_PRICE, OUTPUT_PRICE,
+                qwen3CardYaml("qwen3-8b", fake.baseUrl(FakeVllm.Scenario.REASONING_CONTENT)),
+                qwen3CardYaml("qwen3-8b-new-vllm", fake.baseUrl(FakeVllm.Scenario.REASONING)),
+                qwen3CardYaml("qwen3-8b-no-parser", fake.baseUrl(FakeVllm.Scenario.THINK_TAGS)),
                 fake.baseUrl(FakeVllm.Scenario.RATE_LIMITED),
                 fake.baseUrl(FakeVllm.Scenario.CRASHING),
                 fake.baseUrl(FakeVllm.Scenario.CONTEXT_TOO_LONG),

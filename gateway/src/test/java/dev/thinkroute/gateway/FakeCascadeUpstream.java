@@ -4,13 +4,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.thinkroute.gateway.FakeOpenAiResponses.Envelope;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
 import java.util.List;
 import java.util.Map;
 import java.util.Queue;
@@ -21,6 +18,14 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.thinkroute.gateway.E2e.JSON;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.delta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.done;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.error;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.frame;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.lastUserText;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.roleDelta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.sendJson;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.usage;
 
 /**
  * A fake vLLM serving Qwen3 with a reasoning parser, for cascades: what it answers depends on the request. The arm is
@@ -35,6 +40,7 @@ final class FakeCascadeUpstream implements AutoCloseable {
     static final String SERVED_MODEL = "Qwen/Qwen3-8B";
     static final String CHEAP = "off";
     static final String STRONG = "on";
+    private static final Envelope ENVELOPE = new Envelope("chatcmpl-cascade-fake", 1_750_000_000L, SERVED_MODEL);
 
     /**
      * @param cheap           the cheap answers, the n-th cheap request getting {@code cheap.get(n % size)}; {@code null} fails
@@ -67,14 +73,7 @@ final class FakeCascadeUpstream implements AutoCloseable {
     private final Map<String, AtomicInteger> cheapCounts = new ConcurrentHashMap<>();
 
     FakeCascadeUpstream() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(executor);
-            server.createContext("/", this::handle);
-            server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = FakeOpenAiResponses.startServer(executor, this::handle);
     }
 
     String baseUrl() {
@@ -120,7 +119,7 @@ final class FakeCascadeUpstream implements AutoCloseable {
         try {
             byte[] raw = ex.getRequestBody().readAllBytes();
             if (!ex.getRequestURI().getPath().equals("/v1/chat/completions") || !"POST".equals(ex.getRequestMethod())) {
-                sendJson(ex, 404, FakeVllm.newError("Not Found", "NotFoundError", 404));
+                sendJson(ex, 404, error("Not Found", "NotFoundError", 404));
                 return;
             }
             JsonNode body = JSON.readTree(raw);
@@ -131,7 +130,7 @@ final class FakeCascadeUpstream implements AutoCloseable {
             Script script = scripts.get(question);
             if (script == null) {
                 received.add(new Received(arm, question, body, true, null, null, 0, 0));
-                sendJson(ex, 400, FakeVllm.newError("no script for question '" + question + "'", "BadRequestError", 400));
+                sendJson(ex, 400, error("no script for question '" + question + "'", "BadRequestError", 400));
                 return;
             }
             String content;
@@ -145,13 +144,7 @@ final class FakeCascadeUpstream implements AutoCloseable {
             }
             if (content == null) {
                 received.add(new Received(arm, question, body, true, null, null, 0, 0));
-                ObjectNode old = JSON.createObjectNode();
-                old.put("object", "error");
-                old.put("message", "EngineCore died while answering with thinking " + arm);
-                old.put("type", "InternalServerError");
-                old.putNull("param");
-                old.put("code", 500);
-                sendJson(ex, 500, old);
+                sendJson(ex, 500, FakeOpenAiResponses.oldEngineError("EngineCore died while answering with thinking " + arm));
                 return;
             }
             long prompt = promptTokens(question);
@@ -169,94 +162,29 @@ final class FakeCascadeUpstream implements AutoCloseable {
         }
     }
 
-    private static String lastUserText(JsonNode body) {
-        JsonNode messages = body.path("messages");
-        for (int i = messages.size() - 1; i >= 0; i--) {
-            if ("user".equals(messages.get(i).path("role").asText())) return messages.get(i).path("content").asText();
-        }
-        return null;
-    }
-
     private static ObjectNode completion(String content, String reasoning, long prompt, long completion) {
         ObjectNode message = JSON.createObjectNode();
         message.put("role", "assistant");
         if (reasoning != null) message.put("reasoning_content", reasoning); else message.putNull("reasoning_content");
         message.put("content", content);
-        ObjectNode choice = JSON.createObjectNode();
-        choice.put("index", 0);
-        choice.set("message", message);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
-        ObjectNode root = envelope("chat.completion");
-        root.putArray("choices").add(choice);
-        root.set("usage", usage(prompt, completion));
-        return root;
+        return ENVELOPE.completion(message, "stop", usage(prompt, completion));
     }
 
     private void stream(HttpExchange ex, String content, String reasoning, long prompt, long completion, boolean includeUsage)
             throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        frame(out, chunk(JSON.createObjectNode().put("role", "assistant").put("content", ""), null));
+        OutputStream out = FakeOpenAiResponses.startStream(ex);
+        frame(out, ENVELOPE.chunk(roleDelta(), null));
         if (reasoning != null) {
-            for (String piece : pieces(reasoning)) frame(out, chunk(JSON.createObjectNode().put("reasoning_content", piece), null));
+            for (String piece : pieces(reasoning)) frame(out, ENVELOPE.chunk(delta("reasoning_content", piece), null));
         }
-        for (String piece : pieces(content)) frame(out, chunk(JSON.createObjectNode().put("content", piece), null));
-        frame(out, chunk(JSON.createObjectNode().put("content", ""), "stop"));
-        if (includeUsage) {
-            ObjectNode last = envelope("chat.completion.chunk");
-            last.putArray("choices");
-            last.set("usage", usage(prompt, completion));
-            frame(out, last);
-        }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        for (String piece : pieces(content)) frame(out, ENVELOPE.chunk(delta("content", piece), null));
+        frame(out, ENVELOPE.chunk(delta("content", ""), "stop"));
+        if (includeUsage) frame(out, ENVELOPE.usageChunk(usage(prompt, completion)));
+        done(out);
     }
 
     /** The text cut after each space, so a stream has several deltas. */
     private static List<String> pieces(String text) {
         return List.of(text.split("(?<= )"));
-    }
-
-    private static ObjectNode usage(long prompt, long completion) {
-        ObjectNode usage = JSON.createObjectNode();
-        usage.put("prompt_tokens", prompt);
-        usage.put("total_tokens", prompt + completion);
-        usage.put("completion_tokens", completion);
-        return usage;
-    }
-
-    private static ObjectNode envelope(String object) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-cascade-fake");
-        root.put("object", object);
-        root.put("created", 1_750_000_000L);
-        root.put("model", SERVED_MODEL);
-        return root;
-    }
-
-    private static ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode choice = JSON.createObjectNode();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        if (finishReason == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finishReason);
-        ObjectNode root = envelope("chat.completion.chunk");
-        root.putArray("choices").add(choice);
-        return root;
-    }
-
-    private static void frame(OutputStream out, JsonNode json) throws IOException {
-        out.write(("data: " + JSON.writeValueAsString(json) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 }

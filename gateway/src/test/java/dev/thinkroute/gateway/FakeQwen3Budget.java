@@ -4,21 +4,28 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.thinkroute.gateway.FakeOpenAiResponses.Envelope;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
-import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Objects;
 import java.util.Queue;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 
 import static dev.thinkroute.gateway.E2e.JSON;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.delta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.done;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.error;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.frame;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.lastUserText;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.roleDelta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.sendJson;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.text;
 
 /**
  * A fake {@code vllm serve Qwen/Qwen3-8B --reasoning-parser qwen3 --reasoning-config …} on loopback that honours what
@@ -48,6 +55,7 @@ final class FakeQwen3Budget implements AutoCloseable {
     static final List<String> SHORT_REASONING = tokens("Two plus two makes four, so 2+2=4 plainly.");
     static final List<String> ANSWER = tokens("The answer is 4.");
     static final String ANSWER_TEXT = String.join("", ANSWER);
+    private static final Envelope ENVELOPE = new Envelope("chatcmpl-fake", 1_700_000_000L, SERVED_MODEL);
 
     /** One request as the fake received it, with the token counts it reported (0 for a request it refused). */
     record Received(String path, JsonNode body, int promptTokens, int completionTokens) {
@@ -61,14 +69,7 @@ final class FakeQwen3Budget implements AutoCloseable {
     private final Queue<Received> received = new ConcurrentLinkedQueue<>();
 
     FakeQwen3Budget() {
-        try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(executor);
-            server.createContext("/", this::handle);
-            server.start();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
+        server = FakeOpenAiResponses.startServer(executor, this::handle);
     }
 
     /** The {@code base_url} of the Qwen3 server. */
@@ -139,32 +140,32 @@ final class FakeQwen3Budget implements AutoCloseable {
             }
             if (!"/qwen3/v1/chat/completions".equals(path) || !"POST".equals(ex.getRequestMethod())) {
                 received.add(new Received(path, body, 0, 0));
-                send(ex, 404, error("Not Found: " + path, "NotFoundError", 404));
+                sendJson(ex, 404, error("Not Found: " + path, "NotFoundError", 404));
                 return;
             }
             boolean stream = body.path("stream").asBoolean(false);
             if (body.hasNonNull("stream_options") && !stream) {
                 received.add(new Received(path, body, 0, 0));
-                send(ex, 400, error("Stream options can only be defined when `stream=True`.", "BadRequestError", 400));
+                sendJson(ex, 400, error("Stream options can only be defined when `stream=True`.", "BadRequestError", 400));
                 return;
             }
             if (body.path("continue_final_message").asBoolean(false) && body.path("add_generation_prompt").asBoolean(true)) {
                 // vLLM defaults add_generation_prompt to true: continuing without turning it off is a 400.
                 received.add(new Received(path, body, 0, 0));
-                send(ex, 400, error("Cannot set both `continue_final_message` and `add_generation_prompt` to True.",
+                sendJson(ex, 400, error("Cannot set both `continue_final_message` and `add_generation_prompt` to True.",
                         "BadRequestError", 400));
                 return;
             }
             Generation g = generate(body);
             if (g == null) {
                 received.add(new Received(path, body, 0, 0));
-                send(ex, 400, error("continue_final_message is set but the last message is not the assistant's",
+                sendJson(ex, 400, error("continue_final_message is set but the last message is not the assistant's",
                         "BadRequestError", 400));
                 return;
             }
             received.add(new Received(path, body, g.promptTokens(), g.completionTokens()));
             if (stream) stream(ex, g, body.path("stream_options").path("include_usage").asBoolean(false));
-            else send(ex, 200, completion(g));
+            else sendJson(ex, 200, completion(g));
         } catch (IOException e) {
             // the gateway went away
         } finally {
@@ -179,8 +180,7 @@ final class FakeQwen3Budget implements AutoCloseable {
         JsonNode messages = body.path("messages");
         JsonNode kwargs = body.path("chat_template_kwargs");
         boolean thinking = !kwargs.path("enable_thinking").isBoolean() || kwargs.path("enable_thinking").booleanValue();
-        String lastUser = "";
-        for (JsonNode m : messages) if ("user".equals(m.path("role").asText())) lastUser = text(m.path("content"));
+        String lastUser = Objects.requireNonNullElse(lastUserText(body), "");
         List<String> script = lastUser.contains("Peano") ? LONG_REASONING : SHORT_REASONING;
 
         boolean inThink = thinking;
@@ -241,95 +241,27 @@ final class FakeQwen3Budget implements AutoCloseable {
         return n + 3;
     }
 
-    private static String text(JsonNode content) {
-        if (content.isTextual()) return content.asText();
-        StringBuilder out = new StringBuilder();
-        for (JsonNode part : content) out.append(part.path("text").asText(""));
-        return out.toString();
-    }
-
     private static ObjectNode completion(Generation g) {
-        ObjectNode root = envelope("chat.completion");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        ObjectNode message = choice.putObject("message");
+        ObjectNode message = JSON.createObjectNode();
         message.put("role", "assistant");
         if (g.content().isEmpty()) message.putNull("content"); else message.put("content", String.join("", g.content()));
         if (g.reasoning().isEmpty()) message.putNull("reasoning_content");
         else message.put("reasoning_content", String.join("", g.reasoning()));
         message.putArray("tool_calls");
-        choice.putNull("logprobs");
-        choice.put("finish_reason", g.finish());
-        root.set("usage", usage(g));
-        return root;
+        return ENVELOPE.completion(message, g.finish(), usage(g));
     }
 
     private static void stream(HttpExchange ex, Generation g, boolean includeUsage) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
-        ex.sendResponseHeaders(200, 0);
-        OutputStream out = ex.getResponseBody();
-        ObjectNode role = JSON.createObjectNode().put("role", "assistant").put("content", "");
-        frame(out, chunk(role, null));
-        for (String t : g.reasoning()) frame(out, chunk(JSON.createObjectNode().put("reasoning_content", t), null));
-        for (String t : g.content()) frame(out, chunk(JSON.createObjectNode().put("content", t), null));
-        frame(out, chunk(JSON.createObjectNode().put("content", ""), g.finish()));
-        if (includeUsage) {
-            ObjectNode last = envelope("chat.completion.chunk");
-            last.putArray("choices");
-            last.set("usage", usage(g));
-            frame(out, last);
-        }
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static ObjectNode chunk(ObjectNode delta, String finish) {
-        ObjectNode root = envelope("chat.completion.chunk");
-        ObjectNode choice = root.putArray("choices").addObject();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finish == null) choice.putNull("finish_reason"); else choice.put("finish_reason", finish);
-        return root;
-    }
-
-    private static ObjectNode envelope(String object) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-fake");
-        root.put("object", object);
-        root.put("created", 1_700_000_000L);
-        root.put("model", SERVED_MODEL);
-        return root;
+        OutputStream out = FakeOpenAiResponses.startStream(ex);
+        frame(out, ENVELOPE.chunk(roleDelta(), null));
+        for (String t : g.reasoning()) frame(out, ENVELOPE.chunk(delta("reasoning_content", t), null));
+        for (String t : g.content()) frame(out, ENVELOPE.chunk(delta("content", t), null));
+        frame(out, ENVELOPE.chunk(delta("content", ""), g.finish()));
+        if (includeUsage) frame(out, ENVELOPE.usageChunk(usage(g)));
+        done(out);
     }
 
     private static ObjectNode usage(Generation g) {
-        ObjectNode u = JSON.createObjectNode();
-        u.put("prompt_tokens", g.promptTokens());
-        u.put("total_tokens", g.promptTokens() + g.completionTokens());
-        u.put("completion_tokens", g.completionTokens());
-        u.putNull("prompt_tokens_details");
-        return u;
-    }
-
-    private static ObjectNode error(String message, String type, int code) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode e = root.putObject("error");
-        e.put("message", message);
-        e.put("type", type);
-        e.putNull("param");
-        e.put("code", code);
-        return root;
-    }
-
-    private static void frame(OutputStream out, JsonNode json) throws IOException {
-        out.write(("data: " + JSON.writeValueAsString(json) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static void send(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        ex.getResponseBody().write(bytes);
+        return FakeOpenAiResponses.usage(g.promptTokens(), g.completionTokens()).putNull("prompt_tokens_details");
     }
 }

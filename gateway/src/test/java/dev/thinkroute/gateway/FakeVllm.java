@@ -1,10 +1,10 @@
 package dev.thinkroute.gateway;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
+import dev.thinkroute.gateway.FakeOpenAiResponses.Envelope;
 
 import java.io.BufferedInputStream;
 import java.io.ByteArrayOutputStream;
@@ -13,7 +13,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
@@ -31,6 +30,12 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static dev.thinkroute.gateway.E2e.JSON;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.delta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.done;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.error;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.frame;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.roleDelta;
+import static dev.thinkroute.gateway.FakeOpenAiResponses.sendJson;
 
 /**
  * A fake vLLM OpenAI-compatible server ({@code vllm serve Qwen/Qwen3-8B --reasoning-parser qwen3}) on loopback,
@@ -89,6 +94,7 @@ final class FakeVllm implements AutoCloseable {
     /** What {@link Scenario#REASONING} reports in {@code completion_tokens_details.reasoning_tokens}. */
     static final long REPORTED_REASONING_TOKENS = 30;
     static final Duration SLOW_STREAM_TICK = Duration.ofMillis(100);
+    private static final Envelope ENVELOPE = new Envelope("chatcmpl-fake0123456789", 1_750_000_000L, SERVED_MODEL);
 
     /** One request as the fake received it. */
     record Received(String scenario, String authorization, JsonNode body) {
@@ -98,16 +104,7 @@ final class FakeVllm implements AutoCloseable {
 
         /** The text of the last user message: its string content, or its text parts joined. */
         String lastUserText() {
-            JsonNode messages = body.path("messages");
-            for (int i = messages.size() - 1; i >= 0; i--) {
-                if (!"user".equals(messages.get(i).path("role").asText())) continue;
-                JsonNode content = messages.get(i).path("content");
-                if (content.isTextual()) return content.asText();
-                StringBuilder text = new StringBuilder();
-                for (JsonNode part : content) text.append(part.path("text").asText(""));
-                return text.toString();
-            }
-            return null;
+            return FakeOpenAiResponses.lastUserText(body);
         }
     }
 
@@ -122,11 +119,8 @@ final class FakeVllm implements AutoCloseable {
     private final CountDownLatch slowStreamReaderGone = new CountDownLatch(1);
 
     FakeVllm() {
+        server = FakeOpenAiResponses.startServer(executor, this::handle);
         try {
-            server = HttpServer.create(new InetSocketAddress(InetAddress.getLoopbackAddress(), 0), 50);
-            server.setExecutor(executor);
-            server.createContext("/", this::handle);
-            server.start();
             abrupt = new ServerSocket(0, 50, InetAddress.getLoopbackAddress());
             Thread.ofVirtual().name("fake-vllm-abrupt").start(this::acceptAbrupt);
         } catch (IOException e) {
@@ -194,7 +188,7 @@ final class FakeVllm implements AutoCloseable {
             Scenario scenario = parts.length > 1 ? Scenario.of(parts[1]) : null;
             byte[] raw = ex.getRequestBody().readAllBytes();
             if (scenario == null || !path.equals("/" + parts[1] + "/v1/chat/completions") || !"POST".equals(ex.getRequestMethod())) {
-                sendJson(ex, 404, newError("Not Found: " + ex.getRequestMethod() + " " + path, "NotFoundError", 404));
+                sendJson(ex, 404, error("Not Found: " + ex.getRequestMethod() + " " + path, "NotFoundError", 404));
                 return;
             }
             JsonNode body = JSON.readTree(raw);
@@ -209,20 +203,13 @@ final class FakeVllm implements AutoCloseable {
                     if (stream) streamAnswer(ex, scenario, thinks, includeUsage);
                     else sendJson(ex, 200, completion(scenario, thinks));
                 }
-                case RATE_LIMITED -> sendJson(ex, 429, newError("Rate limit exceeded for " + authorization
+                case RATE_LIMITED -> sendJson(ex, 429, error("Rate limit exceeded for " + authorization
                         + "; try again in 20s", "RateLimitError", 429));
-                case CONTEXT_TOO_LONG -> sendJson(ex, 400, newError("This model's maximum context length is 32768 tokens. However, "
+                case CONTEXT_TOO_LONG -> sendJson(ex, 400, error("This model's maximum context length is 32768 tokens. However, "
                         + "you requested 40000 tokens (39000 in the messages, 1000 in the completion). Please reduce the length "
                         + "of the messages or completion.", "BadRequestError", 400));
-                case CRASHING -> {
-                    ObjectNode old = JSON.createObjectNode();
-                    old.put("object", "error");
-                    old.put("message", "EngineCore died while serving the request sent with Authorization: " + authorization);
-                    old.put("type", "InternalServerError");
-                    old.putNull("param");
-                    old.put("code", 500);
-                    sendJson(ex, 500, old);
-                }
+                case CRASHING -> sendJson(ex, 500, FakeOpenAiResponses.oldEngineError(
+                        "EngineCore died while serving the request sent with Authorization: " + authorization));
                 case SLOW_HEADERS -> {
                     closing.await(15, TimeUnit.SECONDS);
                     sendJson(ex, 200, completion(Scenario.REASONING_CONTENT, thinks));
@@ -230,14 +217,14 @@ final class FakeVllm implements AutoCloseable {
                 case TRUNCATED_STREAM -> {
                     OutputStream out = startStream(ex);
                     frame(out, chunk(roleDelta(), null));
-                    for (String piece : ANSWER_PIECES) frame(out, chunk(JSON.createObjectNode().put("content", piece), null));
+                    for (String piece : ANSWER_PIECES) frame(out, chunk(delta("content", piece), null));
                     // returning closes the body cleanly, without a finish_reason or [DONE]
                 }
                 case ERROR_FRAME -> {
                     OutputStream out = startStream(ex);
                     frame(out, chunk(roleDelta(), null));
-                    frame(out, chunk(JSON.createObjectNode().put("content", ANSWER_PIECES.getFirst()), null));
-                    frame(out, newError("CUDA error: an illegal memory access was encountered", "InternalServerError", 500));
+                    frame(out, chunk(delta("content", ANSWER_PIECES.getFirst()), null));
+                    frame(out, error("CUDA error: an illegal memory access was encountered", "InternalServerError", 500));
                     done(out);
                 }
                 case SLOW_STREAM -> slowStream(ex);
@@ -257,7 +244,7 @@ final class FakeVllm implements AutoCloseable {
             frame(out, chunk(roleDelta(), null));
             long ticks = 30_000 / SLOW_STREAM_TICK.toMillis();
             for (int i = 0; i < ticks && closing.getCount() > 0; i++) {
-                frame(out, chunk(JSON.createObjectNode().put("content", " tick" + i), null));
+                frame(out, chunk(delta("content", " tick" + i), null));
                 slowStreamTicks.incrementAndGet();
                 Thread.sleep(SLOW_STREAM_TICK);
             }
@@ -272,28 +259,23 @@ final class FakeVllm implements AutoCloseable {
         frame(out, chunk(roleDelta(), null));
         if (scenario == Scenario.THINK_TAGS) {
             // Qwen3 without a reasoning parser: the tags arrive as ordinary content tokens.
-            frame(out, chunk(JSON.createObjectNode().put("content", "<think>"), null));
+            frame(out, chunk(delta("content", "<think>"), null));
             if (thinks) {
-                frame(out, chunk(JSON.createObjectNode().put("content", "\n" + REASONING_PIECES.getFirst()), null));
+                frame(out, chunk(delta("content", "\n" + REASONING_PIECES.getFirst()), null));
                 for (String piece : REASONING_PIECES.subList(1, REASONING_PIECES.size())) {
-                    frame(out, chunk(JSON.createObjectNode().put("content", piece), null));
+                    frame(out, chunk(delta("content", piece), null));
                 }
-                frame(out, chunk(JSON.createObjectNode().put("content", "\n</think>\n\n"), null));
+                frame(out, chunk(delta("content", "\n</think>\n\n"), null));
             } else {
-                frame(out, chunk(JSON.createObjectNode().put("content", "\n\n</think>\n\n"), null));
+                frame(out, chunk(delta("content", "\n\n</think>\n\n"), null));
             }
         } else if (thinks) {
             String field = scenario == Scenario.REASONING ? "reasoning" : "reasoning_content";
-            for (String piece : REASONING_PIECES) frame(out, chunk(JSON.createObjectNode().put(field, piece), null));
+            for (String piece : REASONING_PIECES) frame(out, chunk(delta(field, piece), null));
         }
-        for (String piece : ANSWER_PIECES) frame(out, chunk(JSON.createObjectNode().put("content", piece), null));
-        frame(out, chunk(JSON.createObjectNode().put("content", ""), "stop"));
-        if (includeUsage) {
-            ObjectNode last = envelope("chat.completion.chunk");
-            last.putArray("choices");
-            last.set("usage", usage(scenario));
-            frame(out, last);
-        }
+        for (String piece : ANSWER_PIECES) frame(out, chunk(delta("content", piece), null));
+        frame(out, chunk(delta("content", ""), "stop"));
+        if (includeUsage) frame(out, ENVELOPE.usageChunk(usage(scenario)));
         done(out);
     }
 
@@ -312,94 +294,28 @@ final class FakeVllm implements AutoCloseable {
             }
         }
         message.putArray("tool_calls");
-        ObjectNode choice = JSON.createObjectNode();
-        choice.put("index", 0);
-        choice.set("message", message);
-        choice.putNull("logprobs");
-        choice.put("finish_reason", "stop");
-        choice.putNull("stop_reason");
-        ObjectNode root = envelope("chat.completion");
-        root.putArray("choices").add(choice);
-        root.set("usage", usage(scenario));
+        ObjectNode root = ENVELOPE.completion(message, "stop", usage(scenario));
+        ((ObjectNode) root.get("choices").get(0)).putNull("stop_reason");
         root.putNull("prompt_logprobs");
         return root;
     }
 
     private static ObjectNode usage(Scenario scenario) {
-        ObjectNode usage = JSON.createObjectNode();
-        usage.put("prompt_tokens", PROMPT_TOKENS);
-        usage.put("total_tokens", PROMPT_TOKENS + COMPLETION_TOKENS);
-        usage.put("completion_tokens", COMPLETION_TOKENS);
-        usage.putNull("prompt_tokens_details");
+        ObjectNode usage = FakeOpenAiResponses.usage(PROMPT_TOKENS, COMPLETION_TOKENS).putNull("prompt_tokens_details");
         if (scenario == Scenario.REASONING) usage.putObject("completion_tokens_details").put("reasoning_tokens", REPORTED_REASONING_TOKENS);
         return usage;
     }
 
-    private static ObjectNode envelope(String object) {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("id", "chatcmpl-fake0123456789");
-        root.put("object", object);
-        root.put("created", 1_750_000_000L);
-        root.put("model", SERVED_MODEL);
-        return root;
-    }
-
-    private static ObjectNode roleDelta() {
-        return JSON.createObjectNode().put("role", "assistant").put("content", "");
-    }
-
+    /** A chunk as vLLM sends it: a finishing one also says {@code stop_reason: null}. */
     private static ObjectNode chunk(ObjectNode delta, String finishReason) {
-        ObjectNode choice = JSON.createObjectNode();
-        choice.put("index", 0);
-        choice.set("delta", delta);
-        choice.putNull("logprobs");
-        if (finishReason == null) {
-            choice.putNull("finish_reason");
-        } else {
-            choice.put("finish_reason", finishReason);
-            choice.putNull("stop_reason");
-        }
-        ObjectNode root = envelope("chat.completion.chunk");
-        ArrayNode choices = root.putArray("choices");
-        choices.add(choice);
+        ObjectNode root = ENVELOPE.chunk(delta, finishReason);
+        if (finishReason != null) ((ObjectNode) root.get("choices").get(0)).putNull("stop_reason");
         return root;
-    }
-
-    /** vLLM's current error body. */
-    static ObjectNode newError(String message, String type, int code) {
-        ObjectNode root = JSON.createObjectNode();
-        ObjectNode error = root.putObject("error");
-        error.put("message", message);
-        error.put("type", type);
-        error.putNull("param");
-        error.put("code", code);
-        return root;
-    }
-
-    private static void sendJson(HttpExchange ex, int status, JsonNode body) throws IOException {
-        byte[] bytes = JSON.writeValueAsBytes(body);
-        ex.getResponseHeaders().set("Content-Type", "application/json");
-        ex.sendResponseHeaders(status, bytes.length);
-        try (OutputStream out = ex.getResponseBody()) {
-            out.write(bytes);
-        }
     }
 
     private static OutputStream startStream(HttpExchange ex) throws IOException {
-        ex.getResponseHeaders().set("Content-Type", "text/event-stream; charset=utf-8");
         ex.getResponseHeaders().set("Cache-Control", "no-cache");
-        ex.sendResponseHeaders(200, 0); // chunked
-        return ex.getResponseBody();
-    }
-
-    private static void frame(OutputStream out, JsonNode json) throws IOException {
-        out.write(("data: " + JSON.writeValueAsString(json) + "\n\n").getBytes(StandardCharsets.UTF_8));
-        out.flush();
-    }
-
-    private static void done(OutputStream out) throws IOException {
-        out.write("data: [DONE]\n\n".getBytes(StandardCharsets.UTF_8));
-        out.flush();
+        return FakeOpenAiResponses.startStream(ex);
     }
 
     // ---- the raw-socket server whose streams break off ----
@@ -432,7 +348,7 @@ final class FakeVllm implements AutoCloseable {
             OutputStream out = socket.getOutputStream();
             out.write(("HTTP/1.1 200 OK\r\nContent-Type: text/event-stream; charset=utf-8\r\n"
                     + "Transfer-Encoding: chunked\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
-            for (JsonNode frame : List.of(chunk(roleDelta(), null), chunk(JSON.createObjectNode().put("content", ANSWER_PIECES.getFirst()), null))) {
+            for (JsonNode frame : List.of(chunk(roleDelta(), null), chunk(delta("content", ANSWER_PIECES.getFirst()), null))) {
                 byte[] data = ("data: " + JSON.writeValueAsString(frame) + "\n\n").getBytes(StandardCharsets.UTF_8);
                 out.write((Integer.toHexString(data.length) + "\r\n").getBytes(StandardCharsets.US_ASCII));
                 out.write(data);

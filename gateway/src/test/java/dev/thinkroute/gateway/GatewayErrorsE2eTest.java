@@ -50,8 +50,7 @@ class GatewayErrorsE2eTest {
 
     @AfterAll
     static void stop() {
-        if (gateway != null) gateway.close();
-        if (fake != null) fake.close();
+        E2e.closeAll(gateway, fake);
     }
 
     @BeforeEach

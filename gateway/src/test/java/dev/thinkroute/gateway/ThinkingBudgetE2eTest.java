@@ -18,6 +18,7 @@ import java.util.List;
 
 import static dev.thinkroute.gateway.E2e.chat;
 import static dev.thinkroute.gateway.E2e.chatBody;
+import static dev.thinkroute.gateway.E2e.cost;
 import static dev.thinkroute.gateway.E2e.streamBody;
 import static dev.thinkroute.gateway.FakeQwen3Budget.ANSWER;
 import static dev.thinkroute.gateway.FakeQwen3Budget.ANSWER_TEXT;
@@ -48,49 +49,32 @@ class ThinkingBudgetE2eTest {
     static void start() {
         fake = new FakeQwen3Budget();
         gateway = E2e.start("""
-                server:
-                  host: 127.0.0.1
-                  port: 0
-                  timeouts:
-                    connect_ms: 2000
-                    first_byte_ms: 5000
-                    total_ms: 20000
+                %s
                 models:
-                  - name: qwen3-8b
-                    dialect: openai
-                    base_url: %1$s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %2$s, output: %3$s}
-                    thinking: qwen3
-                  - name: qwen3-8b-server-budget
-                    dialect: openai
-                    base_url: %1$s
-                    api_key_env: FAKE_VLLM_KEY
-                    upstream_model: Qwen/Qwen3-8B
-                    price: {input: %2$s, output: %3$s}
-                    thinking: qwen3
+                %s
+                %s
                     thinking_budget: server
                   - name: claude
                     dialect: anthropic
-                    base_url: %4$s
+                    base_url: %s
                     api_key_env: FAKE_VLLM_KEY
                     upstream_model: claude-sonnet-4-5
                     thinking: budget
                   - name: gemini
                     dialect: gemini
-                    base_url: %5$s
+                    base_url: %s
                     api_key_env: FAKE_VLLM_KEY
                     upstream_model: gemini-2.5-flash
                     thinking: budget
-                """.formatted(fake.qwen3BaseUrl(), E2e.INPUT_PRICE, E2e.OUTPUT_PRICE,
+                """.formatted(E2e.serverYaml(5_000),
+                E2e.qwen3CardYaml("qwen3-8b", fake.qwen3BaseUrl()),
+                E2e.qwen3CardYaml("qwen3-8b-server-budget", fake.qwen3BaseUrl()),
                 fake.recordingBaseUrl("anthropic/v1"), fake.recordingBaseUrl("gemini/v1beta")));
     }
 
     @AfterAll
     static void stop() {
-        if (gateway != null) gateway.close();
-        if (fake != null) fake.close();
+        E2e.closeAll(gateway, fake);
     }
 
     @BeforeEach
@@ -108,13 +92,6 @@ class ThinkingBudgetE2eTest {
         if (thinking != null) withThinking(body, thinking);
         if (maxTokens != null) body.put("max_tokens", maxTokens);
         return body;
-    }
-
-    /** tokens × the card's prices, per 1M tokens. */
-    static BigDecimal cost(long prompt, long completion) {
-        return BigDecimal.valueOf(prompt).multiply(BigDecimal.valueOf(E2e.INPUT_PRICE))
-                .add(BigDecimal.valueOf(completion).multiply(BigDecimal.valueOf(E2e.OUTPUT_PRICE)))
-                .divide(BigDecimal.valueOf(1_000_000));
     }
 
     static String cutThinkingPrefix(String reasoning) {

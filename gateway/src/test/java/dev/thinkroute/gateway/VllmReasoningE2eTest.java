@@ -51,8 +51,7 @@ class VllmReasoningE2eTest {
 
     @AfterAll
     static void stop() {
-        if (gateway != null) gateway.close();
-        if (fake != null) fake.close();
+        E2e.closeAll(gateway, fake);
     }
 
     @BeforeEach
@@ -379,9 +378,7 @@ class VllmReasoningE2eTest {
 
     /** tokens × the card's prices, per 1M tokens. */
     static BigDecimal expectedCost() {
-        return BigDecimal.valueOf(PROMPT_TOKENS).multiply(BigDecimal.valueOf(E2e.INPUT_PRICE))
-                .add(BigDecimal.valueOf(COMPLETION_TOKENS).multiply(BigDecimal.valueOf(E2e.OUTPUT_PRICE)))
-                .divide(BigDecimal.valueOf(1_000_000));
+        return E2e.cost(PROMPT_TOKENS, COMPLETION_TOKENS);
     }
 
     private static int indexOf(List<JsonNode> frames, Predicate<JsonNode> p) {

@@ -18,8 +18,14 @@ import java.util.Objects;
  * @param strong  the arm escalated to (e.g. the same model thinking)
  * @param samples cheap answers asked and compared, 1 to 3 (1: form checks only)
  * @param checks  how answers are read: {@link Checks#MATH} (a final number, calculator annotations) or {@link Checks#TEXT}
+ * @param judge   an arm asked whether the cheap answer is correct once the checks pass (a verifier), or {@code null}
  */
-public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks) implements Router {
+public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks, Arm judge) implements Router {
+
+    /** A cascade without a judge model. */
+    public Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks) {
+        this(profile, cheap, strong, samples, checks, null);
+    }
 
     /** The most cheap samples a cascade asks: more costs more than the escalation it saves on these data. */
     public static final int MAX_SAMPLES = 3;
@@ -52,6 +58,7 @@ public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks
     @Override
     public Decision route(Query query) {
         return new Decision(cheap, new Reason.ProfileRule(profile, "cascade: " + cheap.label() + " answers first (" + samples
-                + (samples == 1 ? " sample" : " samples") + ", " + checks.label() + " checks); " + strong.label() + " only when it looks unsure"));
+                + (samples == 1 ? " sample" : " samples") + ", " + checks.label() + " checks" + (judge == null ? "" : ", judged by " + judge.label())
+                + "); " + strong.label() + " only when it looks unsure"));
     }
 }

@@ -177,6 +177,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
     private void handle(HttpExchange ex) throws IOException {
         int now = inFlight.incrementAndGet();
         maxInFlight.accumulateAndGet(now, Math::max);
+        boolean counted = true;
         try (ex) {
             requests.incrementAndGet();
             JsonNode body = JSON.readTree(ex.getRequestBody());
@@ -192,10 +193,11 @@ public final class FakeOpenAiServer implements AutoCloseable {
             int n = perKey.computeIfAbsent(key, k -> new AtomicInteger()).incrementAndGet();
             sleep(delayMs < 0 ? 1 + i % 3 : delayMs); // by default a realistic, small latency
             if (stall && model.equals("strong") && i == 25 && n == 1) {
-                // The client gives up before this; not counted in flight, since the client no longer is.
+                // The client gives up before this; not counted in flight from now on, since the client no longer is
+                // (counting it again when the stall ends would count a request nobody is waiting for).
                 inFlight.decrementAndGet();
+                counted = false;
                 sleep(STALL_MS);
-                inFlight.incrementAndGet();
                 return;
             }
             if (model.equals("strong") && i == 20) {
@@ -233,7 +235,7 @@ public final class FakeOpenAiServer implements AutoCloseable {
             send(ex, 200, r);
             answers.incrementAndGet();
         } finally {
-            inFlight.decrementAndGet();
+            if (counted) inFlight.decrementAndGet();
         }
     }
 

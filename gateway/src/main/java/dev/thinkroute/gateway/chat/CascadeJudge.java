@@ -70,6 +70,36 @@ final class CascadeJudge {
         return new Verdict(keep, why, signals);
     }
 
+    /**
+     * The request to a judge model: the question and the proposed answer, asking for "yes" or "no" first. Short and
+     * deterministic (temperature 0, a few tokens): the verdict is read from the first word.
+     */
+    static com.fasterxml.jackson.databind.node.ObjectNode judgeRequest(String question, String answer) {
+        com.fasterxml.jackson.databind.node.ObjectNode body = ChatRequestParser.JSON.createObjectNode();
+        var messages = body.putArray("messages");
+        messages.addObject().put("role", "system").put("content", "You check answers. Reply with one word, yes or no: is the "
+                + "proposed answer to the question correct?");
+        messages.addObject().put("role", "user").put("content", "Question:\n" + question + "\n\nProposed answer:\n"
+                + (answer == null ? "" : answer) + "\n\nIs the proposed answer correct? Reply yes or no.");
+        body.put("temperature", 0);
+        body.put("max_tokens", 8);
+        return body;
+    }
+
+    /**
+     * {@code verdict} after the judge model's reply: kept only when the reply starts with "yes"; a reply that is
+     * neither yes nor no, or none (the judge failed), escalates, since nothing vouched for the answer.
+     */
+    static Verdict withJudge(Verdict verdict, String judge, String reply) {
+        Map<String, Object> signals = new LinkedHashMap<>(verdict.signals());
+        String word = reply == null ? "" : reply.strip().toLowerCase(java.util.Locale.ROOT).replaceAll("^[^a-z]+", "");
+        boolean yes = word.startsWith("yes");
+        signals.put("judge", reply == null ? "failed" : word.startsWith("no") ? "no" : yes ? "yes" : "unclear");
+        if (yes) return new Verdict(true, verdict.why() + "; " + judge + " says it is correct", signals);
+        return new Verdict(false, judge + (reply == null ? " could not be asked" : word.startsWith("no")
+                ? " says the answer is wrong" : " gave no clear verdict ('" + clip(reply.strip()) + "')"), signals);
+    }
+
     private static String finalAnswer(String text, Cascade.Checks checks) {
         return switch (checks) {
             case MATH -> JudgeFeatures.finalAnswer(text);

@@ -213,6 +213,22 @@ public final class ChatHandler implements Handler {
         CascadeJudge.Verdict verdict = first == null
                 ? new CascadeJudge.Verdict(false, "the cheap answer failed (" + failures.getFirst() + ")", Map.of())
                 : CascadeJudge.judge(samples.stream().map(r -> r == null ? null : r.content()).toList(), c.checks());
+        if (verdict.keep() && c.judge() != null) {
+            // The judge model is asked only when the free checks pass: it costs a call, and they already escalate.
+            ModelCard judgeCard = pool.require(c.judge().model());
+            ObjectNode judgeCall = calls.addObject().put("arm", c.judge().label()).put("role", "judge");
+            try {
+                ChatResult said = upstreams.get(judgeCard.name()).complete(new ChatCall(judgeCard, c.judge().thinking(),
+                        CascadeJudge.judgeRequest(request.query().text(), first.content())));
+                cheapCost += judgeCard.cost(said.usage());
+                describe(judgeCall, judgeCard, said);
+                verdict = CascadeJudge.withJudge(verdict, c.judge().label(), said.content());
+            } catch (UpstreamException e) {
+                judgeCall.put("failed", true);
+                failures.add("judge: " + e.getMessage());
+                verdict = CascadeJudge.withJudge(verdict, c.judge().label(), null);
+            }
+        }
         Arm kept = verdict.keep() ? c.cheap() : c.strong();
         Decision decision = new Decision(kept, new Reason.ProfileRule(c.profile(), (verdict.keep()
                 ? "cascade kept the cheap answer of " + c.cheap().label() + ": "

@@ -29,7 +29,7 @@ final class ProfilesSection {
     static final List<String> ROUTER_KEYS = List.of("alpha");
     static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm",
             "router", "alpha", "cascade");
-    static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks");
+    static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks", "judge");
 
     private ProfilesSection() {
     }
@@ -136,6 +136,7 @@ final class ProfilesSection {
         Optional<Arm> cheap = c.require("cheap", "the arm that answers first, e.g. qwen3-8b:off") ? arm(c, "cheap", models, reference) : Optional.empty();
         Optional<Arm> strong = c.require("strong", "the arm to escalate to, e.g. qwen3-8b:on") ? arm(c, "strong", models, reference) : Optional.empty();
         OptionalLong samples = c.integer("samples", 1, Cascade.MAX_SAMPLES, "a whole number of cheap answers to compare, 1 to " + Cascade.MAX_SAMPLES);
+        Optional<Arm> judge = c.has("judge") ? arm(c, "judge", models, reference) : Optional.empty();
         Cascade.Checks checks = c.string("checks").map(text -> {
             try {
                 return Cascade.Checks.parse(text);
@@ -150,7 +151,7 @@ final class ProfilesSection {
         if (p.problems().count() != before || cheap.isEmpty() || strong.isEmpty() || checks == null) return Optional.empty();
         return Optional.of(new Profile(name, description.isEmpty()
                 ? "cascade: " + cheap.get().label() + " first, " + strong.get().label() + " when unsure" : description,
-                new Cascade(name, cheap.get(), strong.get(), (int) samples.orElse(2), checks)));
+                new Cascade(name, cheap.get(), strong.get(), (int) samples.orElse(2), checks, judge.orElse(null))));
     }
 
     /** An arm written model:thinking whose model exists and accepts that thinking. */
