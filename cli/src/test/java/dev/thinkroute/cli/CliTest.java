@@ -134,14 +134,19 @@ class CliTest {
     }
 
     /** A user's own outcome log: arithmetic is easy for both arms, proofs only for the strong one. */
-    private static Path ownLog(Path dir) throws IOException {
-        StringBuilder log = new StringBuilder();
+    /** Question {@code i} of the hand-made logs: odd ones need proof (a strong arm, or thinking), even ones are sums. */
+    static String question(int i) {
         String[] easy = {"What is %d plus %d?", "Add %d and %d.", "Compute %d + %d.", "How much is %d plus %d?"};
         String[] hard = {"Prove that %d divides %d factorial.", "Show a rigorous proof that the sum of %d and %d odd numbers is even.",
                 "Derive a closed form for the series with %d terms starting at %d.", "Prove by induction on %d that the bound holds past %d."};
+        return String.format((i % 2 == 1 ? hard : easy)[i / 2 % 4], i + 3, i * 7 + 1);
+    }
+
+    private static Path ownLog(Path dir) throws IOException {
+        StringBuilder log = new StringBuilder();
         for (int i = 0; i < 60; i++) {
             boolean isHard = i % 2 == 1;
-            String q = String.format((isHard ? hard : easy)[i / 2 % 4], i + 3, i * 7 + 1);
+            String q = question(i);
             log.append(String.format(java.util.Locale.ROOT,
                     "{\"query_id\":\"q%d\",\"query\":\"%s\",\"model\":\"small\",\"thinking\":\"off\",\"score\":%d,\"cost_usd\":0.0001}%n",
                     i, q, isHard ? 0 : 1));

@@ -107,7 +107,7 @@ class CascadeJudgeE2eTest {
         assertThat(judged).hasSize(1);
         JsonNode asked = judged.peek();
         assertThat(asked.at("/messages/1/content").asText()).contains(q).contains("Proposed answer:");
-        assertThat(asked.path("max_tokens").asInt()).isEqualTo(8);
+        assertThat(asked.path("max_completion_tokens").asInt()).isEqualTo(8);
         JsonNode calls = routing.at("/cascade/calls");
         assertThat(calls).hasSize(3);
         assertThat(calls.get(2).path("arm").asText()).isEqualTo("judge-8b:off");

@@ -34,6 +34,10 @@ import static dev.thinkroute.gateway.FakeOpenAiResponses.text;
  *   <li>{@code chat_template_kwargs.enable_thinking} (default true);</li>
  *   <li>{@code max_completion_tokens} or {@code max_tokens}: generation stops there with {@code finish_reason: length};</li>
  *   <li>{@code thinking_token_budget}: after that many reasoning tokens the server forces {@code </think>};</li>
+ *   <li>{@code stop} (a string or a list): generation ends once the generated text (reasoning and {@code </think>}
+ *       included) contains one, with {@code finish_reason: stop}, the stop string left out of the output and its token
+ *       still counted, as vLLM does (SamplingParams, https://docs.vllm.ai/en/v0.8.3/api/inference_params.html: "The
+ *       returned output will not contain the stop strings"; {@code include_stop_str_in_output} defaults to false);</li>
  *   <li>{@code continue_final_message}: the last (assistant) message is continued where it ends (a 400 together with
  *       {@code add_generation_prompt: true}, as vLLM's validator has it);</li>
  *   <li>the qwen3 reasoning parser: text before {@code </think>} is {@code reasoning_content}; a thinking output cut
@@ -205,8 +209,14 @@ final class FakeQwen3Budget implements AutoCloseable {
                 : body.hasNonNull("max_tokens") ? Integer.valueOf(body.get("max_tokens").asInt()) : null;
         Integer budget = body.hasNonNull("thinking_token_budget") ? body.get("thinking_token_budget").asInt() : null;
 
+        List<String> stops = new ArrayList<>();
+        JsonNode stop = body.path("stop");
+        if (stop.isTextual()) stops.add(stop.asText());
+        if (stop.isArray()) stop.forEach(x -> stops.add(x.asText()));
+
         List<String> reasoning = new ArrayList<>();
         List<String> content = new ArrayList<>();
+        StringBuilder text = new StringBuilder();
         int generated = 0;
         int thoughtHere = 0;
         String finish = "stop";
@@ -220,12 +230,26 @@ final class FakeQwen3Budget implements AutoCloseable {
                 boolean forced = budget != null && thoughtHere >= budget;
                 if (reasoningDone < script.size() && !forced) {
                     reasoning.add(script.get(reasoningDone++));
+                    text.append(reasoning.getLast());
                     thoughtHere++;
                 } else {
                     inThink = false; // </think>, by choice or forced by thinking_token_budget
+                    text.append("</think>");
                 }
             } else {
                 content.add(ANSWER.get(answerDone++));
+                text.append(content.getLast());
+            }
+            String hit = stops.stream().filter(x -> !x.isEmpty() && text.indexOf(x) >= 0).findFirst().orElse(null);
+            if (hit != null) {
+                // Only whole tokens here: </think> (a token of its own) or the token that completed the string.
+                if (!hit.equals("</think>")) {
+                    List<String> last = content.isEmpty() ? reasoning : content;
+                    String token = last.removeLast();
+                    String kept = token.substring(0, Math.max(0, token.length() - (text.length() - text.indexOf(hit))));
+                    if (!kept.isEmpty()) last.add(kept);
+                }
+                break; // finish stays "stop"
             }
         }
         return new Generation(reasoning, content, finish, generated, promptTokens(messages));

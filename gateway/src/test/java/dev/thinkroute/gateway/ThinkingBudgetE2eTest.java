@@ -241,13 +241,14 @@ class ThinkingBudgetE2eTest {
 
     @ParameterizedTest(name = "stream: {0}")
     @ValueSource(booleans = {false, true})
-    void thinkingThatEndsWithinTheBudgetTakesOneRequestAndHasNoNote(boolean stream) {
-        Reply reply = chat(gateway, request("qwen3-8b", EASY_QUESTION, "on@" + BUDGET, 200, stream));
+    void withoutACallerMaxTokensThinkingThatEndsWithinTheBudgetTakesOneRequestAndHasNoNote(boolean stream) {
+        Reply reply = chat(gateway, request("qwen3-8b", EASY_QUESTION, "on@" + BUDGET, null, stream));
 
         assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
         assertThat(fake.received()).hasSize(1);
         Received only = fake.received().getFirst();
         assertThat(only.body().path("max_tokens").asInt()).isEqualTo(BUDGET);
+        assertThat(only.body().has("stop")).as("no caller cap: the answer may follow in the same request").isFalse();
         assertThat(only.enableThinking().asBoolean(false)).isTrue();
         assertThat(only.body().has("continue_final_message")).isFalse();
         assertThat(only.body().has("thinking_token_budget")).isFalse();
@@ -274,6 +275,49 @@ class ThinkingBudgetE2eTest {
         }
         assertThat(routing.path("arm").asText()).isEqualTo("qwen3-8b:on@64");
         assertThat(routing.has("note")).as("one plain call: no note, got %s", routing).isFalse();
+    }
+
+    @ParameterizedTest(name = "stream: {0}")
+    @ValueSource(booleans = {false, true})
+    void withACallerMaxTokensThinkingThatEndsWithinTheBudgetStopsThereAndTheAnswerKeepsTheCap(boolean stream) {
+        Reply reply = chat(gateway, request("qwen3-8b", EASY_QUESTION, "on@" + BUDGET, 3, stream));
+
+        assertThat(reply.status()).as(reply.toString()).isEqualTo(200);
+        List<Received> sent = fake.received();
+        assertThat(sent).hasSize(2);
+        JsonNode first = sent.get(0).body();
+        assertThat(first.path("max_tokens").asInt()).isEqualTo(BUDGET);
+        assertThat(first.path("stop").toString()).as("the first request only thinks").isEqualTo("[\"</think>\"]");
+        assertThat(sent.get(0).completionTokens()).isEqualTo(SHORT_REASONING.size() + 1);
+        JsonNode second = sent.get(1).body();
+        assertThat(second.path("max_tokens").asInt()).as("the caller's max_tokens, for the answer").isEqualTo(3);
+        assertThat(second.has("stop")).isFalse();
+        assertThat(second.path("continue_final_message").asBoolean(false)).isTrue();
+        assertThat(sent.get(1).enableThinking().asBoolean(true)).isFalse();
+        String reasoning = String.join("", SHORT_REASONING);
+        assertThat(second.at("/messages/1/content").asText()).as("thinking ended on its own: no hand-over")
+                .isEqualTo("<think>\n" + reasoning.strip() + "\n</think>\n\n");
+
+        String answer = FakeQwen3Budget.join(ANSWER, 0, 3);
+        String note = "thinking budget 64 held in two calls: thinking ended within 64 tokens and the answer was asked for"
+                + " with max_tokens 3";
+        long completion = SHORT_REASONING.size() + 1 + 3;
+        if (stream) {
+            assertThat(reply.joined("reasoning_content")).isEqualTo(reasoning);
+            assertThat(reply.joined("content")).isEqualTo(answer);
+            List<JsonNode> finishes = reply.frames().stream().filter(f -> f.at("/choices/0/finish_reason").isTextual()).toList();
+            assertThat(finishes).hasSize(1);
+            assertThat(finishes.getFirst().at("/choices/0/finish_reason").asText()).isEqualTo("length");
+            assertThat(finishes.getFirst().at("/routing/note").asText()).isEqualTo(note);
+            assertThat(reply.frames().getLast().at("/usage/completion_tokens").asLong()).isEqualTo(completion);
+        } else {
+            JsonNode body = reply.json();
+            assertThat(body.at("/choices/0/message/content").asText()).isEqualTo(answer);
+            assertThat(body.at("/choices/0/message/reasoning_content").asText()).isEqualTo(reasoning);
+            assertThat(body.at("/choices/0/finish_reason").asText()).isEqualTo("length");
+            assertThat(body.at("/routing/note").asText()).isEqualTo(note);
+            assertThat(body.at("/usage/completion_tokens").asLong()).isEqualTo(completion);
+        }
     }
 
     // ---- 3. the server's own cap ----

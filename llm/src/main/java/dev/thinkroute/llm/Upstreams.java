@@ -18,6 +18,24 @@ public final class Upstreams {
     }
 
     /**
+     * Why {@code card}'s provider would refuse {@code thinking}, known from the card alone (no request): the thinking
+     * family's rule, then the dialect's own bounds (a Gemini model family that cannot turn thinking off, Ollama's
+     * on/off switch that cannot hold a budget). Bounds that depend on the request (Anthropic's budget below
+     * {@code max_tokens}) are checked when it is sent.
+     */
+    public static java.util.Optional<String> refusal(ModelCard card, dev.thinkroute.core.Thinking thinking) {
+        String family = card.thinking().refusal(thinking);
+        if (family != null) return java.util.Optional.of(family);
+        String dialect = switch (card.dialect()) {
+            case GEMINI -> dev.thinkroute.llm.gemini.GeminiThinking.refusal(card.thinking(), card.upstreamModel(), thinking);
+            case OLLAMA -> thinking instanceof dev.thinkroute.core.Thinking.Budget
+                    ? "Ollama's thinking switch ('think') is on or off and cannot hold a token budget" : null;
+            case OPENAI, ANTHROPIC, REPLAY -> null;
+        };
+        return java.util.Optional.ofNullable(dialect);
+    }
+
+    /**
      * @param dataRoot the datasets root, asked for only when a replay model needs its table (so a pool of live
      *                 servers runs on a machine without the datasets)
      */

@@ -71,20 +71,29 @@ final class CascadeJudge {
     }
 
     /**
-     * The request to a judge model: the question and the proposed answer, asking for "yes" or "no" first. Short and
-     * deterministic (temperature 0, a few tokens): the verdict is read from the first word.
+     * The request to a judge model: the question and the proposed answer, asking for "yes" or "no" first. Without
+     * thinking it is short and deterministic (temperature 0, 8 tokens). A judge that thinks (a reasoning model, or a
+     * hybrid asked to think) gets room for its reasoning and no temperature, which reasoning models refuse or ignore;
+     * {@code max_completion_tokens} is the one limit every dialect reads.
      */
-    static com.fasterxml.jackson.databind.node.ObjectNode judgeRequest(String question, String answer) {
+    static com.fasterxml.jackson.databind.node.ObjectNode judgeRequest(String question, String answer, boolean judgeThinks) {
         com.fasterxml.jackson.databind.node.ObjectNode body = ChatRequestParser.JSON.createObjectNode();
         var messages = body.putArray("messages");
         messages.addObject().put("role", "system").put("content", "You check answers. Reply with one word, yes or no: is the "
                 + "proposed answer to the question correct?");
         messages.addObject().put("role", "user").put("content", "Question:\n" + question + "\n\nProposed answer:\n"
                 + (answer == null ? "" : answer) + "\n\nIs the proposed answer correct? Reply yes or no.");
-        body.put("temperature", 0);
-        body.put("max_tokens", 8);
+        if (judgeThinks) {
+            body.put("max_completion_tokens", JUDGE_THINKING_TOKENS);
+        } else {
+            body.put("temperature", 0);
+            body.put("max_completion_tokens", 8);
+        }
         return body;
     }
+
+    /** Room for a thinking judge's reasoning and its one-word verdict (above Anthropic's 1,024-token minimum budget). */
+    static final int JUDGE_THINKING_TOKENS = 4096;
 
     /**
      * {@code verdict} after the judge model's reply: kept only when the reply starts with "yes"; a reply that is

@@ -219,10 +219,11 @@ public final class ChatHandler implements Handler {
             ObjectNode judgeCall = calls.addObject().put("arm", c.judge().label()).put("role", "judge");
             try {
                 ChatResult said = upstreams.get(judgeCard.name()).complete(new ChatCall(judgeCard, c.judge().thinking(),
-                        CascadeJudge.judgeRequest(request.query().text(), first.content())));
+                        CascadeJudge.judgeRequest(request.query().text(), first.content(), c.judge().thinking().thinks())));
                 cheapCost += judgeCard.cost(said.usage());
                 describe(judgeCall, judgeCard, said);
-                verdict = CascadeJudge.withJudge(verdict, c.judge().label(), said.content());
+                // An empty reply was still an answer (counted, not a failure): it vouches for nothing.
+                verdict = CascadeJudge.withJudge(verdict, c.judge().label(), said.content() == null ? "" : said.content());
             } catch (UpstreamException e) {
                 judgeCall.put("failed", true);
                 failures.add("judge: " + e.getMessage());

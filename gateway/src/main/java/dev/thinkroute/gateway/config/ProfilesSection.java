@@ -9,6 +9,7 @@ import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
 import dev.thinkroute.core.route.Profile;
+import dev.thinkroute.llm.Upstreams;
 
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -189,6 +190,13 @@ final class ProfilesSection {
             p.report(key, problem.get());
             return Optional.empty();
         }
+        // The provider's own bounds, known from the card (a Gemini 3 model cannot turn thinking off).
+        Optional<String> provider = models.cards().stream().filter(c -> c.name().equals(arm.model())).findFirst()
+                .flatMap(card -> Upstreams.refusal(card, arm.thinking()));
+        if (provider.isPresent()) {
+            p.report(key, "model '" + arm.model() + "' cannot take thinking '" + arm.thinking().label() + "': " + provider.get());
+            return Optional.empty();
+        }
         return Optional.of(arm);
     }
 
@@ -228,8 +236,9 @@ final class ProfilesSection {
             if (compare(card, cheapest) < 0) cheapest = card;
             if (compare(card, strongest) > 0) strongest = card;
         }
-        // Any model that can answer without thinking starts there (hybrids, budget and adaptive families).
-        boolean canSkipThinking = cheapest.thinking().refusal(Thinking.OFF) == null;
+        // Any model that can answer without thinking starts there (hybrids, budget and adaptive families), unless its
+        // provider cannot turn thinking off (Gemini 2.5 Pro, Gemini 3).
+        boolean canSkipThinking = Upstreams.refusal(cheapest, Thinking.OFF).isEmpty();
         Arm cheap = canSkipThinking ? new Arm(cheapest.name(), Thinking.OFF) : cheapest.defaultArm();
         Arm strong = strongest.defaultArm();
         String name = GatewayConfig.DEFAULT_PROFILE;

@@ -22,13 +22,21 @@ class CascadeJudgeModelTest {
 
     @Test
     void theJudgeIsAskedForYesOrNoAboutTheQuestionAndTheAnswer() {
-        ObjectNode body = CascadeJudge.judgeRequest("How many apples?", ANSWER);
+        ObjectNode body = CascadeJudge.judgeRequest("How many apples?", ANSWER, false);
         assertThat(body.path("messages")).hasSize(2);
         assertThat(body.path("messages").get(0).path("role").asText()).isEqualTo("system");
         assertThat(body.path("messages").get(1).path("content").asText())
                 .contains("Question:\nHow many apples?").contains("Proposed answer:\n" + ANSWER).endsWith("Reply yes or no.");
         assertThat(body.path("temperature").asInt()).isZero();
-        assertThat(body.path("max_tokens").asInt()).isEqualTo(8);
+        assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(8);
+    }
+
+    @Test
+    void aThinkingJudgeGetsRoomToReasonAndNoTemperature() {
+        ObjectNode body = CascadeJudge.judgeRequest("How many apples?", ANSWER, true);
+        assertThat(body.has("temperature")).isFalse();
+        assertThat(body.path("max_completion_tokens").asInt()).isEqualTo(CascadeJudge.JUDGE_THINKING_TOKENS).isGreaterThan(1024);
+        assertThat(body.has("max_tokens")).isFalse();
     }
 
     @Test

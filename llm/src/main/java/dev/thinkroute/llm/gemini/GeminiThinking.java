@@ -44,7 +44,7 @@ import java.util.stream.Collectors;
  * {@code budget} (its budget range is not documented; plain {@code on} is sent as the model's default).
  * {@code minimal} has no neutral counterpart and is never sent.
  */
-final class GeminiThinking {
+public final class GeminiThinking {
 
     /** A model family's thinking bounds. */
     record Family(String label, int minBudget, int maxBudget, boolean canTurnOff, Set<Thinking.Level> levels) {
@@ -84,6 +84,16 @@ final class GeminiThinking {
      *
      * @throws IllegalArgumentException with the reason, when the model would reject or cannot express the setting
      */
+    /** Why a Gemini model would reject {@code thinking} (its family's bounds), or {@code null}; no request is built. */
+    public static String refusal(ThinkingSupport support, String upstreamModel, Thinking thinking) {
+        try {
+            thinkingConfig(support, upstreamModel, thinking);
+            return null;
+        } catch (IllegalArgumentException e) {
+            return e.getMessage();
+        }
+    }
+
     static ObjectNode thinkingConfig(ThinkingSupport support, String upstreamModel, Thinking thinking) {
         String refusal = support.refusal(thinking);
         if (refusal != null) throw new IllegalArgumentException(refusal);

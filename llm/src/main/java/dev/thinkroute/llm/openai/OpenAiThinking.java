@@ -29,14 +29,18 @@ import java.util.regex.Pattern;
  *   <li>{@code GPT_OSS}: {@code reasoning_effort} and a {@code Reasoning: low|medium|high} first line in the system
  *       message. vLLM passes {@code reasoning_effort} into the chat template and its harmony renderer, which write
  *       that same line into the harmony system message; the line in the caller's system message carries the level
- *       to servers that drop {@code reasoning_effort} (it is how the gpt-oss model card says to set it). Plain
- *       {@code on} sends neither (the model's default, medium).</li>
+ *       to servers that drop {@code reasoning_effort} (it is how the gpt-oss model card says to set it); a
+ *       {@code Reasoning:} line the caller wrote is replaced by it. Plain {@code on} sends no
+ *       {@code reasoning_effort} and leaves the system message as the caller wrote it: a caller's own
+ *       {@code Reasoning: high} line stays (the gateway does not read that line into the {@link Thinking} value, so
+ *       it is the caller's choice of level); without one the model runs at its default, medium.</li>
  *   <li>{@code NONE}, {@code ALWAYS}: nothing.</li>
  *   <li>{@code BUDGET}, {@code ADAPTIVE}: refused. Their providers' budget and effort fields belong to the
  *       Anthropic, Gemini and Ollama dialects; OpenAI-compatible endpoints have no common field for them.</li>
  * </ul>
  * Any thinking switch the caller left in the body (including a {@code thinking_token_budget}) is removed first: the
  * gateway has already read it into the {@link Thinking} value, and a leftover switch could contradict the chosen arm.
+ * The gpt-oss {@code Reasoning:} system line is the exception described above.
  */
 public final class OpenAiThinking {
 
@@ -96,8 +100,10 @@ public final class OpenAiThinking {
             }
             case GPT_OSS -> {
                 String level = thinking instanceof Thinking.Effort effort ? effort.level().label() : null;
-                if (level != null) body.put(REASONING_EFFORT, level);
-                reasoningLine(body, level);
+                if (level != null) {
+                    body.put(REASONING_EFFORT, level);
+                    reasoningLine(body, level);
+                }
             }
             case NONE, ALWAYS, BUDGET, ADAPTIVE -> {
                 // BUDGET and ADAPTIVE never get here: refused above.
@@ -214,6 +220,7 @@ public final class OpenAiThinking {
         }
     }
 
+    /** Writes {@code Reasoning: level} as the system message's first line, replacing any such line already there. */
     private static void reasoningLine(ObjectNode body, String level) {
         JsonNode messages = body.get("messages");
         if (!(messages instanceof ArrayNode list)) return;
@@ -236,7 +243,6 @@ public final class OpenAiThinking {
                 }
             }
         }
-        if (level == null) return;
         String line = "Reasoning: " + level;
         if (system == null) {
             ObjectNode created = JsonNodeFactory.instance.objectNode().put("role", "system").put("content", line);

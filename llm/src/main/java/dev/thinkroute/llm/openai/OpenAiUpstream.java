@@ -8,6 +8,7 @@ import dev.thinkroute.core.BudgetMethod;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.ThinkingSupport;
+import dev.thinkroute.core.TokenEstimator;
 import dev.thinkroute.core.Usage;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
@@ -40,14 +41,24 @@ import java.util.TreeMap;
  * <p>Thinking that must hold to a budget or that ate the whole answer takes a second request, at most one:
  * <ul>
  *   <li>A budget {@code on@N} on a {@code qwen3}/{@code deepseek} card with {@link BudgetMethod#TWO_CALL}: the first
- *       request thinks with {@code max_tokens = N}. If it stops for length, the second continues the same assistant
- *       turn (vLLM's {@code continue_final_message: true}, {@code add_generation_prompt: false}) from
- *       {@code <think>\n} + the reasoning + a hand-over sentence + {@code </think>} (or, when the thinking had ended
- *       and only the answer was cut, from the closed thinking and the answer so far), with thinking switched off so
- *       the reasoning parser reads the continuation as content, and the caller's {@code max_tokens} for the answer.
+ *       request thinks with {@code max_tokens = N}. When the caller set a cap ({@code max_tokens} or
+ *       {@code max_completion_tokens}), that request also sends {@code stop: ["</think>"]} in place of the caller's
+ *       own {@code stop} (which is kept for the answer call), so it ends where the thinking ends and no answer text
+ *       can run past the caller's cap; vLLM leaves the stop string out of the output and answers
+ *       {@code finish_reason: "stop"}, and its reasoning parser returns the unclosed thinking as reasoning. The
+ *       second request continues the same assistant turn (vLLM's {@code continue_final_message: true},
+ *       {@code add_generation_prompt: false}) from {@code <think>\n} + the reasoning + {@code </think>} (with a
+ *       hand-over sentence before {@code </think>} when the thinking was cut at N, finish {@code length}), with
+ *       thinking switched off so the reasoning parser reads the continuation as content, and {@code max_tokens} =
+ *       the caller's cap and the caller's {@code stop}. Without a caller cap the first request has no {@code stop}:
+ *       thinking that ends within N answers in the same request, which is then the only one; if it stops for length
+ *       the second request continues as above (from the closed thinking and the answer so far when only the answer
+ *       was cut), with the server's default cap. Continuing a partial answer under a caller's cap (only a server
+ *       that ignores {@code stop} leaves one) asks for the cap less the tokens already answered.
  *       With {@link BudgetMethod#SERVER}, vLLM's {@code thinking_token_budget} caps the thinking in one request.</li>
- *   <li>Any thinking call that ends for length with reasoning but no answer is recovered once: continued as above on
- *       families that can continue, otherwise retried at the family's lowest thinking ({@code low}, or off).</li>
+ *   <li>Any thinking call that ends for length with no answer but some thinking (reasoning text, or reasoning tokens
+ *       in the usage, which is all OpenAI's effort models report) is recovered once: continued as above on families
+ *       that can continue, otherwise retried at the family's lowest thinking ({@code low}, or off).</li>
  * </ul>
  * The result then has the first call's reasoning, the answer, the summed usage and latency, and a
  * {@link ChatResult#note()} saying what happened; a stream carries both calls' deltas as one stream, with one finish
@@ -121,26 +132,40 @@ public final class OpenAiUpstream implements Upstream {
         Integer answerTokens = OpenAiThinking.maxTokens(call.body());
         boolean twoCall = thinking instanceof Thinking.Budget && card.budgetMethod() == BudgetMethod.TWO_CALL
                 && OpenAiThinking.continues(support);
+        // With a caller's cap, the first call only thinks: it stops at </think>, so no answer text can pass the cap.
+        boolean stopAtThinkEnd = twoCall && answerTokens != null;
         if (twoCall) OpenAiThinking.setMaxTokens(first, ((Thinking.Budget) thinking).tokens());
+        if (stopAtThinkEnd) {
+            first.putArray("stop").add(THINK_CLOSE); // the caller's own stop is for the answer call
+            first.remove("include_stop_str_in_output");
+        }
 
         Relay relay = stream ? new Relay(sink) : null;
         ChatResult r1 = send(first, relay);
 
-        if (twoCall && "length".equals(r1.finishReason()) && r1.toolCalls() == null) {
+        if (twoCall && r1.toolCalls() == null) {
             int budget = ((Thinking.Budget) thinking).tokens();
-            boolean thoughtDone = !blank(r1.content());
-            String note = thoughtDone
-                    ? "thinking budget " + budget + " held in two calls: thinking ended within " + budget
-                    + " tokens and the answer, cut there, was continued"
-                    : "thinking budget " + budget + " held in two calls: thinking stopped at " + budget
-                    + " tokens and was closed";
-            return continued(call, r1, answerTokens, relay, note);
+            if ("length".equals(r1.finishReason())) {
+                boolean thoughtDone = !blank(r1.content());
+                String note = thoughtDone
+                        ? "thinking budget " + budget + " held in two calls: thinking ended within " + budget
+                        + " tokens and the answer, cut there, was continued"
+                        : "thinking budget " + budget + " held in two calls: thinking stopped at " + budget
+                        + " tokens and was closed";
+                return continued(call, r1, answerTokens, relay, note, thoughtDone);
+            }
+            if (stopAtThinkEnd && "stop".equals(r1.finishReason()) && blank(r1.content())) {
+                return continued(call, r1, answerTokens, relay, "thinking budget " + budget
+                        + " held in two calls: thinking ended within " + budget
+                        + " tokens and the answer was asked for with max_tokens " + answerTokens, true);
+            }
         }
         if (thinking.thinks() && emptyAnswer(r1)) {
             String spent = "answer was empty: thinking used all of max_tokens"
                     + (maxTokens(first) != null ? " (" + maxTokens(first) + ")" : "");
             if (OpenAiThinking.continues(support)) {
-                return continued(call, r1, answerTokens, relay, spent + "; thinking was closed and the answer asked for in a second call");
+                return continued(call, r1, answerTokens, relay,
+                        spent + "; thinking was closed and the answer asked for in a second call", false);
             }
             Thinking lower = OpenAiThinking.lowest(support);
             if (lower == null || lower.equals(thinking) || !lower.thinks() && !thinking.thinks()) {
@@ -149,7 +174,8 @@ public final class OpenAiUpstream implements Upstream {
             ObjectNode retry = requestBody(new ChatCall(call.card(), lower, call.body()), stream);
             if (relay != null) relay.nextCall(true);
             ChatResult r2 = send(retry, relay);
-            String reasoning = r2.reasoning() == null ? r1.reasoning() : r1.reasoning() + REASONING_JOIN + r2.reasoning();
+            String reasoning = r2.reasoning() == null ? r1.reasoning()
+                    : r1.reasoning() == null ? r2.reasoning() : r1.reasoning() + REASONING_JOIN + r2.reasoning();
             ChatResult merged = new ChatResult(r2.content(), reasoning, r2.toolCalls(), r2.finishReason(),
                     r1.usage().plus(r2.usage()), r1.latencyMs() + r2.latencyMs(), null,
                     spent + "; retried once with thinking '" + lower.label() + "'");
@@ -161,19 +187,31 @@ public final class OpenAiUpstream implements Upstream {
     /**
      * The second call of a held budget or an empty-answer recovery: the first call's turn continued as an assistant
      * message (vLLM's {@code continue_final_message: true} with {@code add_generation_prompt: false}), its thinking
-     * closed (with a hand-over sentence when it was cut), thinking switched off, and the caller's {@code max_tokens}
-     * for the answer.
+     * closed (with a hand-over sentence when it was cut, {@code thoughtDone} false), thinking switched off, and the
+     * caller's {@code max_tokens} for the answer, less what the first call already answered.
      */
-    private ChatResult continued(ChatCall call, ChatResult r1, Integer answerTokens, Relay relay, String note)
-            throws UpstreamException, IOException {
+    private ChatResult continued(ChatCall call, ChatResult r1, Integer answerTokens, Relay relay, String note,
+                                 boolean thoughtDone) throws UpstreamException, IOException {
         ObjectNode body = requestBody(call, relay != null);
         OpenAiThinking.thinkingOff(body, card.thinking());
-        OpenAiThinking.setMaxTokens(body, answerTokens);
         String reasoning = r1.reasoning() == null ? "" : r1.reasoning().strip();
         String partial = r1.content() == null ? "" : r1.content();
-        String prefix = blank(partial)
-                ? THINK_OPEN + reasoning + "\n\n" + HAND_OVER + "\n" + THINK_CLOSE + "\n\n"
-                : THINK_OPEN + reasoning + "\n" + THINK_CLOSE + "\n\n" + partial;
+        Integer left = answerTokens;
+        if (answerTokens != null && !blank(partial)) {
+            long said = TokenEstimator.estimate(partial);
+            if (said >= answerTokens) {
+                // Only a server that ignored stop gets here: the answer already has the caller's max_tokens.
+                return finish(relay, r1.withNote(note + "; the answer already had max_tokens " + answerTokens
+                        + " and was not continued"));
+            }
+            left = (int) (answerTokens - said);
+        }
+        OpenAiThinking.setMaxTokens(body, left);
+        String prefix = !blank(partial)
+                ? THINK_OPEN + reasoning + "\n" + THINK_CLOSE + "\n\n" + partial
+                : thoughtDone
+                ? THINK_OPEN + reasoning + "\n" + THINK_CLOSE + "\n\n"
+                : THINK_OPEN + reasoning + "\n\n" + HAND_OVER + "\n" + THINK_CLOSE + "\n\n";
         ArrayNode messages = body.get("messages") instanceof ArrayNode a ? a : body.putArray("messages");
         messages.addObject().put("role", "assistant").put("content", prefix);
         body.put("continue_final_message", true);
@@ -199,10 +237,14 @@ public final class OpenAiUpstream implements Upstream {
         return result;
     }
 
-    /** An answer left empty because thinking used up the tokens: cut for length, no text, no tool calls, some reasoning. */
+    /**
+     * An answer left empty because thinking used up the tokens: cut for length, no text, no tool calls, and some
+     * thinking: reasoning text, or reasoning tokens in the usage (OpenAI's effort models send no reasoning text, only
+     * {@code usage.completion_tokens_details.reasoning_tokens}).
+     */
     static boolean emptyAnswer(ChatResult r) {
         return "length".equals(r.finishReason()) && blank(r.content()) && r.toolCalls() == null
-                && r.reasoning() != null && !r.reasoning().isBlank();
+                && (!blank(r.reasoning()) || r.usage() != null && r.usage().reasoningTokens() > 0);
     }
 
     private static Integer maxTokens(ObjectNode body) {

@@ -21,6 +21,14 @@ import java.util.List;
  *   <li>{@code max_completion_tokens} (preferred) or {@code max_tokens}: generation stops there with
  *       {@code finish_reason: "length"};</li>
  *   <li>{@code thinking_token_budget}: after that many reasoning tokens the server forces {@code </think>};</li>
+ *   <li>{@code stop} (a string or a list): generation ends as soon as the generated text (reasoning, {@code </think>}
+ *       and answer alike; never the prompt or a continued message) contains one of them, with
+ *       {@code finish_reason: "stop"}; the stop string is left out of the output unless
+ *       {@code include_stop_str_in_output}, and the token that completed it still counts in
+ *       {@code completion_tokens}, as in vLLM (SamplingParams: "The returned output will not contain the stop
+ *       strings", https://docs.vllm.ai/en/v0.8.3/api/inference_params.html; the engine cuts
+ *       {@code output_text[:-len(stop_str)]} and finishes the sequence as stopped, vllm-project/vllm#1097;
+ *       tests/detokenizer/test_stop_reason.py expects {@code finish_reason == "stop"} for a stop string);</li>
  *   <li>{@code continue_final_message}: the last (assistant) message is continued where it ends; sending it together
  *       with {@code add_generation_prompt: true} is a 400, as vLLM's validator has it;</li>
  *   <li>the reasoning parser: text before {@code </think>} is reasoning; with thinking enabled and no
@@ -47,11 +55,18 @@ final class FakeQwen3Vllm extends Dispatcher {
     static final int MEDIUM_EFFORT_TOKENS = 20;
 
     private final String reasoningField;
+    private volatile boolean ignoreStop;
     private final List<JsonNode> received = Collections.synchronizedList(new ArrayList<>());
 
     /** @param reasoningField {@code reasoning} (vLLM 0.10 and later) or {@code reasoning_content} (earlier) */
     FakeQwen3Vllm(String reasoningField) {
         this.reasoningField = reasoningField;
+    }
+
+    /** From now on plays a server that ignores {@code stop} (some OpenAI-compatible servers drop unknown stops). */
+    FakeQwen3Vllm ignoringStop() {
+        ignoreStop = true;
+        return this;
     }
 
     /** The request bodies, in order. */
@@ -152,8 +167,17 @@ final class FakeQwen3Vllm extends Dispatcher {
                 : body.hasNonNull("max_tokens") ? Integer.valueOf(body.get("max_tokens").asInt()) : null;
         Integer budget = body.hasNonNull("thinking_token_budget") ? body.get("thinking_token_budget").asInt() : null;
 
+        List<String> stops = new ArrayList<>();
+        JsonNode stop = ignoreStop ? JSON.nullNode() : body.path("stop");
+        if (stop.isTextual()) stops.add(stop.asText());
+        for (JsonNode x : stop.isArray() ? stop : JSON.createArrayNode()) stops.add(x.asText());
+        boolean includeStop = body.path("include_stop_str_in_output").asBoolean(false);
+
         List<String> reasoning = new ArrayList<>();
         List<String> content = new ArrayList<>();
+        List<String> parts = new ArrayList<>(); // every generated token's text, </think> included, in order
+        List<Character> kinds = new ArrayList<>(); // per token: 'r' reasoning, 'c' content, '/' the </think> token
+        StringBuilder text = new StringBuilder();
         boolean closedHere = false;
         int generated = 0;
         int thoughtHere = 0;
@@ -166,17 +190,42 @@ final class FakeQwen3Vllm extends Dispatcher {
                 break;
             }
             generated++;
+            String token;
+            char kind;
             if (inThink) {
                 boolean forced = budget != null && thoughtHere >= budget;
                 if (reasoningDone < script.size() && !forced) {
-                    reasoning.add(script.get(reasoningDone++));
+                    token = script.get(reasoningDone++);
+                    kind = 'r';
                     thoughtHere++;
                 } else {
                     inThink = false; // the </think> token: by choice, or forced by thinking_token_budget
-                    closedHere = true;
+                    token = "</think>";
+                    kind = '/';
                 }
             } else {
-                content.add(ANSWER.get(answerDone++));
+                token = ANSWER.get(answerDone++);
+                kind = 'c';
+            }
+            parts.add(token);
+            kinds.add(kind);
+            text.append(token);
+            int cut = -1;
+            for (String s : stops) {
+                int at = s.isEmpty() ? -1 : text.indexOf(s);
+                if (at >= 0 && (cut < 0 || at < cut)) cut = includeStop ? at + s.length() : at;
+            }
+            if (cut >= 0) {
+                trim(parts, cut);
+                kinds.subList(parts.size(), kinds.size()).clear();
+                break; // finish stays "stop"
+            }
+        }
+        for (int i = 0; i < parts.size(); i++) {
+            switch (kinds.get(i)) {
+                case 'r' -> reasoning.add(parts.get(i));
+                case 'c' -> content.add(parts.get(i));
+                default -> closedHere = true;
             }
         }
         if (continuing && !closedHere && reasoning.isEmpty() && thinking) {
@@ -185,6 +234,22 @@ final class FakeQwen3Vllm extends Dispatcher {
             content = List.of();
         }
         return new Generation(reasoning, content, finish, generated, promptTokens(messages));
+    }
+
+    /** Cuts the generated tokens' text down to its first {@code length} characters (a stop string's cut). */
+    private static void trim(List<String> parts, int length) {
+        int at = 0;
+        for (int i = 0; i < parts.size(); i++) {
+            String p = parts.get(i);
+            if (at + p.length() <= length) {
+                at += p.length();
+                continue;
+            }
+            String kept = p.substring(0, length - at);
+            parts.subList(i, parts.size()).clear();
+            if (!kept.isEmpty() && !p.equals("</think>")) parts.add(kept); // a token is atomic only as </think>
+            return;
+        }
     }
 
     private static int promptTokens(JsonNode messages) {

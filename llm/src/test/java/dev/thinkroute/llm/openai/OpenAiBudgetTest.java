@@ -20,7 +20,10 @@ import dev.thinkroute.llm.StreamEvent.UsageReport;
 import dev.thinkroute.llm.UpstreamException;
 import dev.thinkroute.llm.UpstreamException.Kind;
 import dev.thinkroute.llm.UpstreamSettings;
+import mockwebserver3.Dispatcher;
+import mockwebserver3.MockResponse;
 import mockwebserver3.MockWebServer;
+import mockwebserver3.RecordedRequest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Nested;
@@ -138,8 +141,10 @@ class OpenAiBudgetTest {
             assertThat(first.at("/chat_template_kwargs/enable_thinking").asBoolean()).isTrue();
             assertThat(first.has("continue_final_message")).isFalse();
             assertThat(first.has("thinking_token_budget")).isFalse();
+            assertThat(first.get("stop")).as("the caller set a cap: thinking only").isEqualTo(JSON.readTree("[\"</think>\"]"));
 
             JsonNode second = sent.get(1);
+            assertThat(second.has("stop")).isFalse();
             assertThat(second.get("max_tokens").asInt()).as("the caller's max_tokens, for the answer").isEqualTo(100);
             assertThat(second.get("continue_final_message").asBoolean()).isTrue();
             assertThat(second.get("add_generation_prompt").asBoolean()).isFalse();
@@ -186,15 +191,18 @@ class OpenAiBudgetTest {
         }
 
         @Test
-        void thinkingThatEndsWithinTheBudgetTakesOneCall() throws Exception {
+        void withoutACallerCapThinkingThatEndsWithinTheBudgetTakesOneCall() throws Exception {
             int budget = REASONING.size() + 1 + ANSWER.size() + 5;
 
-            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), "\"max_tokens\":100"));
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), ""));
             List<StreamEvent> events = new ArrayList<>();
-            ChatResult s = qwen3().stream(call(new Thinking.Budget(budget), "\"max_tokens\":100"), events::add);
+            ChatResult s = qwen3().stream(call(new Thinking.Budget(budget), ""), events::add);
 
             assertThat(fake.received()).hasSize(2); // one each
-            assertThat(fake.received()).allSatisfy(b -> assertThat(b.get("max_tokens").asInt()).isEqualTo(budget));
+            assertThat(fake.received()).allSatisfy(b -> {
+                assertThat(b.get("max_tokens").asInt()).isEqualTo(budget);
+                assertThat(b.has("stop")).as("no caller cap to keep: the answer may follow in the same call").isFalse();
+            });
             for (ChatResult x : List.of(r, s)) {
                 assertThat(x.reasoning()).isEqualTo(thought(REASONING.size()));
                 assertThat(x.content()).isEqualTo(ANSWER_TEXT);
@@ -204,18 +212,112 @@ class OpenAiBudgetTest {
             assertOneFinishThenUsage(events, "stop", s.usage());
         }
 
+        /**
+         * Review finding: the first call used to be sent with max_tokens = the budget in place of the caller's cap, so
+         * thinking that ended early left the answer up to N minus the thinking, far past the caller's max_tokens.
+         */
+        @Test
+        void theCallersMaxTokensStillCapsTheAnswerWhenThinkingEndsWithinTheBudget() throws Exception {
+            int budget = REASONING.size() + 1 + ANSWER.size() + 50; // roomy budget: thinking and the whole answer fit
+
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), "\"max_tokens\":2"));
+
+            List<JsonNode> sent = fake.received();
+            assertThat(sent).hasSize(2);
+            JsonNode first = sent.get(0);
+            assertThat(first.get("max_tokens").asInt()).isEqualTo(budget);
+            assertThat(first.get("stop")).isEqualTo(JSON.readTree("[\"</think>\"]"));
+            JsonNode second = sent.get(1);
+            assertThat(second.get("max_tokens").asInt()).as("the caller's cap, for the answer").isEqualTo(2);
+            assertThat(second.get("continue_final_message").asBoolean()).isTrue();
+            assertThat(second.at("/chat_template_kwargs/enable_thinking").asBoolean()).isFalse();
+            assertThat(second.at("/messages/2/content").asText()).as("thinking ended on its own: no hand-over")
+                    .isEqualTo("<think>\n" + thought(REASONING.size()).strip() + "\n</think>\n\n");
+
+            assertThat(FakeQwen3Vllm.tokens(r.content()).size()).as("answer tokens vs the caller's max_tokens 2").isLessThanOrEqualTo(2);
+            assertThat(r.content()).isEqualTo(join(ANSWER, 0, 2));
+            assertThat(r.reasoning()).isEqualTo(thought(REASONING.size()));
+            assertThat(r.finishReason()).isEqualTo("length");
+            assertThat(r.note()).isEqualTo("thinking budget " + budget + " held in two calls: thinking ended within "
+                    + budget + " tokens and the answer was asked for with max_tokens 2");
+            assertThat(r.usage().outputTokens()).as("thinking, </think> (the stop string's token), two answer tokens")
+                    .isEqualTo(REASONING.size() + 1 + 2);
+        }
+
+        @Test
+        void withACallerCapThinkingThatEndsWithinTheBudgetStreamsAsOneStream() throws Exception {
+            int budget = REASONING.size() + 1 + ANSWER.size() + 5;
+            List<StreamEvent> events = new ArrayList<>();
+
+            ChatResult r = qwen3().stream(call(new Thinking.Budget(budget), "\"max_tokens\":100"), events::add);
+
+            assertThat(fake.received()).hasSize(2);
+            assertThat(fake.received().get(0).get("stop")).isEqualTo(JSON.readTree("[\"</think>\"]"));
+            assertThat(fake.received().get(1).get("max_tokens").asInt()).isEqualTo(100);
+            assertThat(stream(events, true)).isEqualTo(thought(REASONING.size())).isEqualTo(r.reasoning());
+            assertThat(stream(events, false)).isEqualTo(ANSWER_TEXT).isEqualTo(r.content());
+            assertOneFinishThenUsage(events, "stop", r.usage());
+            assertThat(r.usage().outputTokens()).isEqualTo(REASONING.size() + 1 + ANSWER.size());
+            assertThat(r.note()).contains("thinking ended within " + budget + " tokens");
+        }
+
+        @Test
+        void theCallersStopIsForTheAnswerCallOnly() throws Exception {
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(200),
+                    "\"max_tokens\":100,\"stop\":[\"4\"],\"include_stop_str_in_output\":true"));
+
+            JsonNode first = fake.received().get(0);
+            assertThat(first.get("stop")).isEqualTo(JSON.readTree("[\"</think>\"]"));
+            assertThat(first.has("include_stop_str_in_output")).isFalse();
+            JsonNode second = fake.received().get(1);
+            assertThat(second.get("stop")).isEqualTo(JSON.readTree("[\"4\"]"));
+            assertThat(second.get("include_stop_str_in_output").asBoolean()).isTrue();
+            assertThat(r.reasoning()).isEqualTo(thought(REASONING.size()));
+            assertThat(r.content()).isEqualTo("The answer is 4");
+            assertThat(r.finishReason()).isEqualTo("stop");
+        }
+
         @Test
         void anAnswerCutByTheBudgetIsContinued() throws Exception {
             int budget = REASONING.size() + 1 + 1; // thinking, </think>, one answer token
 
-            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), "\"max_tokens\":100"));
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), ""));
 
             assertThat(fake.received()).hasSize(2);
+            assertThat(fake.received().get(0).has("stop")).isFalse();
             String prefix = fake.received().get(1).at("/messages/2/content").asText();
             assertThat(prefix).isEqualTo("<think>\n" + thought(REASONING.size()).strip() + "\n</think>\n\n" + ANSWER.getFirst());
+            assertThat(fake.received().get(1).has("max_tokens")).isFalse();
             assertThat(r.content()).isEqualTo(ANSWER_TEXT);
             assertThat(r.reasoning()).isEqualTo(thought(REASONING.size()));
             assertThat(r.note()).contains("thinking ended within " + budget + " tokens");
+        }
+
+        @Test
+        void onAServerThatIgnoresStopAPartialAnswerIsContinuedWithWhatIsLeftOfTheCap() throws Exception {
+            fake.ignoringStop();
+            int budget = REASONING.size() + 1 + 1; // thinking, </think>, one answer token
+            long said = TokenEstimator.estimate(ANSWER.getFirst());
+
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), "\"max_tokens\":100"));
+
+            assertThat(fake.received()).hasSize(2);
+            assertThat(fake.received().get(1).get("max_tokens").asLong()).isEqualTo(100 - said);
+            assertThat(r.content()).isEqualTo(ANSWER_TEXT);
+            assertThat(r.note()).contains("the answer, cut there, was continued");
+        }
+
+        @Test
+        void onAServerThatIgnoresStopAPartialAnswerAtTheCapIsNotContinued() throws Exception {
+            fake.ignoringStop();
+            int budget = REASONING.size() + 1 + 2; // thinking, </think>, two answer tokens
+
+            ChatResult r = qwen3().complete(call(new Thinking.Budget(budget), "\"max_tokens\":1"));
+
+            assertThat(fake.received()).hasSize(1);
+            assertThat(r.content()).isEqualTo(join(ANSWER, 0, 2));
+            assertThat(r.finishReason()).isEqualTo("length");
+            assertThat(r.note()).endsWith("; the answer already had max_tokens 1 and was not continued");
         }
 
         @Test
@@ -224,6 +326,7 @@ class OpenAiBudgetTest {
 
             assertThat(fake.received().get(0).get("max_tokens").asInt()).isEqualTo(10);
             assertThat(fake.received().get(0).has("max_completion_tokens")).isFalse();
+            assertThat(fake.received().get(0).get("stop")).isEqualTo(JSON.readTree("[\"</think>\"]"));
             assertThat(fake.received().get(1).get("max_tokens").asInt()).isEqualTo(64);
             assertThat(fake.received().get(1).has("max_completion_tokens")).isFalse();
         }
@@ -329,6 +432,64 @@ class OpenAiBudgetTest {
                 assertThat(stream(events, true)).isEqualTo(r.reasoning());
                 assertOneFinishThenUsage(events, "stop", r.usage());
             }
+        }
+
+        /**
+         * OpenAI's own reasoning models send no reasoning text, only {@code completion_tokens_details.reasoning_tokens}:
+         * an answer left empty by them is recovered all the same.
+         */
+        @ParameterizedTest
+        @ValueSource(booleans = {false, true})
+        void effortModelWithOnlyReasoningTokensRetriesOnceAtLow(boolean streaming) throws Exception {
+            List<JsonNode> received = new ArrayList<>();
+            server.setDispatcher(new Dispatcher() {
+                @Override
+                public MockResponse dispatch(RecordedRequest request) {
+                    JsonNode body;
+                    try {
+                        body = JSON.readTree(request.getBody().utf8());
+                    } catch (IOException e) {
+                        throw new AssertionError(e);
+                    }
+                    synchronized (received) {
+                        received.add(body);
+                    }
+                    boolean first = "high".equals(body.path("reasoning_effort").asText());
+                    String content = first ? "" : ANSWER_TEXT;
+                    String finish = first ? "length" : "stop";
+                    String usage = first ? openAiUsage(12, 30, 30) : openAiUsage(12, 9, 5);
+                    if (!body.path("stream").asBoolean()) {
+                        return Vllm.json(200, Vllm.completion("\"content\":" + Vllm.quote(content), finish, usage));
+                    }
+                    SseBody sse = new SseBody().data(Vllm.roleChunk());
+                    if (!content.isEmpty()) sse.data(Vllm.content(content));
+                    sse.data(Vllm.finish(finish));
+                    sse.data("{\"id\":\"c\",\"object\":\"chat.completion.chunk\",\"created\":1,\"model\":\"o4-mini\","
+                            + "\"choices\":[],\"usage\":" + usage + "}");
+                    return sse.done().response();
+                }
+            });
+            OpenAiUpstream up = upstream(ThinkingSupport.EFFORT, BudgetMethod.TWO_CALL);
+            List<StreamEvent> events = new ArrayList<>();
+            ChatCall c = call(new Thinking.Effort(Thinking.Level.HIGH), "\"max_completion_tokens\":30");
+
+            ChatResult r = streaming ? up.stream(c, events::add) : up.complete(c);
+
+            assertThat(received).extracting(b -> b.get("reasoning_effort").asText()).containsExactly("high", "low");
+            assertThat(r.content()).isEqualTo(ANSWER_TEXT);
+            assertThat(r.reasoning()).isNull();
+            assertThat(r.finishReason()).isEqualTo("stop");
+            assertThat(r.note()).isEqualTo("answer was empty: thinking used all of max_tokens (30); retried once with thinking 'low'");
+            assertThat(r.usage()).isEqualTo(new Usage(24, 39, 35, false));
+            if (streaming) {
+                assertThat(stream(events, false)).isEqualTo(ANSWER_TEXT);
+                assertOneFinishThenUsage(events, "stop", r.usage());
+            }
+        }
+
+        static String openAiUsage(int prompt, int completion, int reasoning) {
+            return ("{\"prompt_tokens\":%d,\"completion_tokens\":%d,\"total_tokens\":%d,"
+                    + "\"completion_tokens_details\":{\"reasoning_tokens\":%d}}").formatted(prompt, completion, prompt + completion, reasoning);
         }
 
         @Test

@@ -151,8 +151,25 @@ class OpenAiThinkingTest {
                 "{\"messages\":[{\"role\":\"system\",\"content\":\"Reasoning: medium\"},{\"role\":\"user\",\"content\":\"q\"}],"
                         + "\"reasoning_effort\":\"medium\"}"));
         assertThat(mapped("{\"reasoning_effort\":\"high\",\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\\nreasoning: HIGH\"}]}",
-                ThinkingSupport.GPT_OSS, Thinking.ON)).as("on: the model's default, no stale switch left")
-                .isEqualTo(body("{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\\n\"}]}"));
+                ThinkingSupport.GPT_OSS, Thinking.ON)).as("on: no reasoning_effort; the caller's own line is kept")
+                .isEqualTo(body("{\"messages\":[{\"role\":\"system\",\"content\":\"Be brief.\\nreasoning: HIGH\"}]}"));
+        assertThat(mapped("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}", ThinkingSupport.GPT_OSS, Thinking.ON))
+                .as("on without a line: nothing added, the model's default").isEqualTo(body("{\"messages\":[{\"role\":\"user\",\"content\":\"q\"}]}"));
+    }
+
+    /**
+     * Review finding: gpt-oss at plain 'on' deleted the caller's own "Reasoning: high" line (the way the gpt-oss model
+     * card says to set the level) and wrote nothing in its place, so the model silently ran at medium; the gateway
+     * never reads that line into a Thinking value.
+     */
+    @Test
+    void gptOssPlainOnKeepsTheCallersOwnReasoningLine() throws Exception {
+        ObjectNode body = mapped("""
+                {"messages":[{"role":"system","content":"Reasoning: high\\nYou are a careful assistant."},
+                             {"role":"user","content":"Prove it."}]}""", ThinkingSupport.GPT_OSS, Thinking.ON);
+
+        assertThat(body.at("/messages/0/content").asText()).isEqualTo("Reasoning: high\nYou are a careful assistant.");
+        assertThat(body.has("reasoning_effort")).isFalse();
     }
 
     @Test
