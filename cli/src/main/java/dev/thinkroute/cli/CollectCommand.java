@@ -66,6 +66,10 @@ final class CollectCommand implements Callable<Integer> {
     @Option(names = {"-o", "--out"}, paramLabel = "FILE", description = "The outcome log (default: target/outcomes/<dataset>-collected.jsonl).")
     Path out;
 
+    @Option(names = "--no-responses", description = "Leave the answer texts out of the outcome log (by default each line keeps "
+            + "its answer as 'response', so a judge can be trained on it later): a smaller log that holds no model output.")
+    boolean noResponses;
+
     @Option(names = "--data", paramLabel = "DIR", description = "Datasets root (default: $THINKROUTE_DATA, then ../shared/datasets).")
     Path data;
 
@@ -127,7 +131,7 @@ final class CollectCommand implements Callable<Integer> {
             bar.finish();
             upstreams.values().forEach(Upstream::close);
         }
-        var outcomes = result.toOutcomes(dataset);
+        var outcomes = result.toOutcomes(dataset, RunResult.SOURCE, !noResponses);
         Provenance provenance = new Provenance("collect", dataset, root.toString(), List.of(), "usage reported by each upstream (estimated where "
                 + "it reported none) × the model card's prices", Map.of(), List.of("config " + config.toAbsolutePath()),
                 "thinkroute collect " + String.join(" ", spec.commandLine().getParseResult().originalArgs()), Provenance.now(),

@@ -1,5 +1,7 @@
 package dev.thinkroute.cli;
 
+import dev.thinkroute.core.Outcome;
+import dev.thinkroute.learn.outcome.OutcomeLog;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import picocli.CommandLine;
@@ -213,11 +215,27 @@ class CliTest {
         assertThat(first.out()).contains("24 outcomes", "0 answered from the cache", "0 failed");
         assertThat(Files.readAllLines(log)).hasSize(24).allSatisfy(l -> assertThat(l).contains("\"dataset\":\"gsm8k\""));
         assertThat(dir.resolve("collected.jsonl.provenance.json")).exists();
+        // Each line keeps its answer text, for training a judge later.
+        var collected = OutcomeLog.read(log);
+        assertThat(collected.problems()).isEmpty();
+        assertThat(collected.outcomes()).hasSize(24).allSatisfy(o -> assertThat(o.response()).isNotBlank());
 
         Run again = run(args);
         assertThat(again.code()).isZero();
         assertThat(again.out()).contains("24 answered from the cache");
         assertThat(Files.readAllLines(log)).hasSize(24);
+
+        // --no-responses: the same outcomes, without the answer texts.
+        Path bare = dir.resolve("bare.jsonl");
+        Run noResponses = run("collect", "-c", config.toString(), "--dataset", "gsm8k", "--limit", "12", "--run-dir",
+                dir.resolve("run").toString(), "--out", bare.toString(), "--no-responses");
+        assertThat(noResponses.code()).as(noResponses.err()).isZero();
+        assertThat(noResponses.out()).contains("24 answered from the cache");
+        assertThat(Files.readAllLines(bare)).hasSize(24).noneSatisfy(l -> assertThat(l).contains("\"response\""));
+        var bareOutcomes = OutcomeLog.read(bare).outcomes();
+        assertThat(bareOutcomes).extracting(Outcome::response).containsOnlyNulls();
+        assertThat(bareOutcomes).extracting(Outcome::queryId)
+                .containsExactlyElementsOf(collected.outcomes().stream().map(Outcome::queryId).toList());
 
         Run bad = run("collect", "-c", config.toString(), "--dataset", "gsm9k");
         assertThat(bad.code()).isEqualTo(2);

@@ -229,13 +229,13 @@ public final class LiveRunner {
             ResponseCache.Failure f = r.failure();
             String error = f.kind() + (f.status() > 0 ? " " + f.status() : "") + ": " + f.message();
             return new RunResult.Entry(ex.id(), ex.question(), arm, RunResult.Status.FAILED, null, Usage.ZERO, 0,
-                    r.latencyMs(), r.attempts(), error, fromCache);
+                    r.latencyMs(), r.attempts(), error, fromCache, null);
         }
         Usage usage = new Usage(r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.usageEstimated());
         Score score = scorer.score(r.content() == null ? "" : r.content(), ex.gold());
         RunResult.Status status = score.parsed() ? RunResult.Status.SCORED : RunResult.Status.UNPARSED;
         return new RunResult.Entry(ex.id(), ex.question(), arm, status, score, usage, card.cost(usage), r.latencyMs(),
-                r.attempts(), null, fromCache);
+                r.attempts(), null, fromCache, r.content() == null ? "" : r.content());
     }
 
     /**

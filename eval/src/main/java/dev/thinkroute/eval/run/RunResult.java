@@ -51,9 +51,11 @@ public record RunResult(String dataset, List<Entry> entries) {
      * @param attempts   calls made (1 = no retry)
      * @param error      {@code KIND[ status]: message} when failed, else {@code null}
      * @param fromCache  whether the response came from the cache rather than a call in this run
+     * @param content    the answer text as the model gave it, or {@code null} when {@link Status#FAILED}
      */
     public record Entry(String exampleId, String question, Arm arm, Status status, Score score, Usage usage,
-                        double costUsd, long latencyMs, int attempts, String error, boolean fromCache) {
+                        double costUsd, long latencyMs, int attempts, String error, boolean fromCache,
+                        String content) {
         public boolean failed() {
             return status == Status.FAILED;
         }
@@ -120,15 +122,25 @@ public record RunResult(String dataset, List<Entry> entries) {
     /**
      * The answered pairs as outcome-log lines, for {@code OutcomeLog.write}. Failed calls are left out (they say nothing
      * about the arm's quality; {@link Totals#failed()} counts them); an unparsed answer is logged with score 0, since
-     * for routing a response with no readable answer is a wrong one.
+     * for routing a response with no readable answer is a wrong one. Each outcome carries its answer text as
+     * {@link Outcome#response()}.
      */
     public List<Outcome> toOutcomes(String datasetName, String source) {
+        return toOutcomes(datasetName, source, true);
+    }
+
+    /**
+     * {@link #toOutcomes(String, String)}, with the answer texts left out ({@link Outcome#response()} {@code null})
+     * unless {@code withResponses}: a smaller log, and none of the answers in it.
+     */
+    public List<Outcome> toOutcomes(String datasetName, String source, boolean withResponses) {
         Objects.requireNonNull(datasetName, "datasetName");
         return entries.stream()
                 .filter(e -> !e.failed())
                 .map(e -> new Outcome(e.exampleId(), datasetName, e.question(), e.arm().model(),
                         e.arm().thinking().label(), e.score().value(), e.usage().inputTokens(),
-                        e.usage().outputTokens(), e.usage().reasoningTokens(), e.costUsd(), e.latencyMs(), source))
+                        e.usage().outputTokens(), e.usage().reasoningTokens(), e.costUsd(), e.latencyMs(), source,
+                        withResponses ? e.content() : null))
                 .toList();
     }
 }

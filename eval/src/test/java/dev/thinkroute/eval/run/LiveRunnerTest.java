@@ -172,6 +172,34 @@ class LiveRunnerTest {
         LoadedLog back = OutcomeLog.read(log);
         assertThat(back.problems()).isEmpty();
         assertThat(back.outcomes()).isEqualTo(outcomes);
+
+        // Answer texts: kept on every answered entry and logged as response, unless left out.
+        for (RunResult.Entry e : result.entries()) {
+            if (e.failed()) {
+                assertThat(e.content()).isNull();
+                continue;
+            }
+            int i = Integer.parseInt(e.exampleId());
+            int sum = FakeOpenAiServer.a(i) + FakeOpenAiServer.b(i);
+            boolean unparsed = e.status() == RunResult.Status.UNPARSED;
+            assertThat(e.content()).as("%s/%d", e.arm().model(), i)
+                    .isEqualTo(unparsed ? "I am not sure how to solve this." : e.score().value() == 1.0
+                            ? "He has " + FakeOpenAiServer.a(i) + " + " + FakeOpenAiServer.b(i) + " = " + sum
+                            + " apples.\n#### " + sum
+                            : "He has " + (sum + 1) + " apples.\n#### " + (sum + 1));
+        }
+        List<RunResult.Entry> answered = result.entries().stream().filter(e -> !e.failed()).toList();
+        assertThat(outcomes).extracting(Outcome::response)
+                .containsExactlyElementsOf(answered.stream().map(RunResult.Entry::content).toList());
+        assertThat(back.outcomes()).extracting(Outcome::response).doesNotContainNull();
+        assertThat(Files.readAllLines(log, StandardCharsets.UTF_8)).allSatisfy(l -> assertThat(l).contains("\"response\":\""));
+
+        List<Outcome> bare = result.toOutcomes("gsm8k", RunResult.SOURCE, false);
+        assertThat(bare).hasSize(58).extracting(Outcome::response).containsOnlyNulls();
+        Path bareLog = tmp.resolve("bare.jsonl");
+        OutcomeLog.write(bareLog, bare, null);
+        assertThat(Files.readAllLines(bareLog, StandardCharsets.UTF_8)).noneSatisfy(l -> assertThat(l).contains("response"));
+        assertThat(OutcomeLog.read(bareLog).outcomes()).isEqualTo(bare);
     }
 
     @Test

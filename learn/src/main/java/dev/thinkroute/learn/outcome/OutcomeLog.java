@@ -30,13 +30,15 @@ import java.util.Optional;
 /**
  * Reads and writes the outcome log: JSONL, one {@link Outcome} per line, with the fields of DESIGN.md in this order:
  * {@code query_id, dataset, query, model, thinking, score, input_tokens, output_tokens, reasoning_tokens, cost_usd,
- * latency_ms, source}.
+ * latency_ms, source}, then {@code response} — the answer text as the model gave it — only on lines whose outcome
+ * kept it ({@link Outcome#response()} not {@code null}), so logs without answers are exactly as before.
  *
  * <p><b>Reading a log somebody else wrote.</b> Required: {@code query_id}, {@code query} and {@code model}
  * (non-empty strings), {@code score} (a number in [0, 1], or {@code null} for "not judged"), {@code cost_usd} (a
  * number ≥ 0). Optional, with defaults: {@code thinking} ({@code "off"}; any spelling {@link Thinking#parse} accepts,
  * stored in its canonical form), {@code dataset} (the file name without its extension), the token counts and
- * {@code latency_ms} (0; whole numbers ≥ 0), {@code source} ({@code "import"}). Unknown fields are ignored, so logs
+ * {@code latency_ms} (0; whole numbers ≥ 0), {@code source} ({@code "import"}), {@code response} (none; a string,
+ * kept exactly as written, even empty). Unknown fields are ignored, so logs
  * may carry more. Blank lines are passed over. A line that breaks a rule (not JSON, not an object, a required field
  * missing, a wrong type, a score outside [0, 1], an unknown thinking value, a negative count) is left out and
  * reported as {@code file:line: why} — never dropped silently; when no line is usable the read fails with the first
@@ -47,9 +49,9 @@ import java.util.Optional;
  */
 public final class OutcomeLog {
 
-    /** The field names, in the order they are written. */
+    /** The field names, in the order they are written; the last, {@code response}, only when the outcome has one. */
     public static final List<String> FIELDS = List.of("query_id", "dataset", "query", "model", "thinking", "score",
-            "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms", "source");
+            "input_tokens", "output_tokens", "reasoning_tokens", "cost_usd", "latency_ms", "source", "response");
 
     /** The {@code source} given to lines that have none. */
     public static final String DEFAULT_SOURCE = "import";
@@ -214,6 +216,7 @@ public final class OutcomeLog {
             g.writeNumberField("cost_usd", o.costUsd());
             g.writeNumberField("latency_ms", o.latencyMs());
             g.writeStringField("source", o.source());
+            if (o.response() != null) g.writeStringField("response", o.response());
             g.writeEndObject();
         }
     }
@@ -274,8 +277,21 @@ public final class OutcomeLog {
         long out = count(node, "output_tokens", why);
         long reasoning = count(node, "reasoning_tokens", why);
         long latency = count(node, "latency_ms", why);
+        String response = response(node, why);
         if (!why.isEmpty()) return null;
-        return new Outcome(queryId, dataset, query, model, thinking, score, in, out, reasoning, cost, latency, source);
+        return new Outcome(queryId, dataset, query, model, thinking, score, in, out, reasoning, cost, latency, source,
+                response);
+    }
+
+    /** The answer text, kept exactly (an empty answer is still an answer); {@code null} when absent or null. */
+    private static String response(JsonNode node, List<String> why) {
+        JsonNode v = node.get("response");
+        if (v == null || v.isNull()) return null;
+        if (!v.isTextual()) {
+            why.add("response must be a string, got " + kind(v));
+            return null;
+        }
+        return v.asText();
     }
 
     private static String requiredString(JsonNode node, String field, List<String> why) {

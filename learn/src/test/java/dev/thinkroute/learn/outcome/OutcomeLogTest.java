@@ -69,6 +69,66 @@ class OutcomeLogTest {
     }
 
     @Test
+    void answerTextsRoundTripAndAreWrittenOnlyWhenKept() throws IOException {
+        Outcome without = outcome("q1", "m", "off", 1.0, 0.5);
+        Outcome with = new Outcome("q2", "demo", "What is 2 + 2?", "m", "on", 0.0, 12, 34, 5, 0.5, 56, "live",
+                "Let me think.\n2 + 2 = \"4\" — ✓\t#### 4");
+        Outcome empty = new Outcome("q3", "demo", "What is 2 + 2?", "m", "off", 0.0, 1, 0, 0, 0.0, 1, "live", "");
+        Path log = dir.resolve("answers.jsonl");
+        OutcomeLog.write(log, List.of(without, with, empty), null);
+
+        List<String> lines = Files.readAllLines(log, StandardCharsets.UTF_8);
+        assertThat(lines).hasSize(3);
+        assertThat(lines.get(0)).doesNotContain("response");
+        List<String> names = new ArrayList<>();
+        for (Iterator<String> it = new ObjectMapper().readTree(lines.get(1)).fieldNames(); it.hasNext(); ) names.add(it.next());
+        assertThat(names).isEqualTo(OutcomeLog.FIELDS);
+        assertThat(lines.get(2)).endsWith(",\"response\":\"\"}");
+
+        LoadedLog loaded = OutcomeLog.read(log);
+        assertThat(loaded.problems()).isEmpty();
+        assertThat(loaded.outcomes()).containsExactly(without, with, empty);
+        assertThat(loaded.outcomes()).extracting(Outcome::response)
+                .containsExactly(null, "Let me think.\n2 + 2 = \"4\" — ✓\t#### 4", "");
+    }
+
+    @Test
+    void aLogWithoutAnswersIsWrittenExactlyAsBefore() throws IOException {
+        Path log = dir.resolve("old.jsonl");
+        OutcomeLog.write(log, List.of(outcome("q1", "m", "off", 1.0, 0.25), outcome("q2", "m", "on", null, 0)), null);
+
+        assertThat(Files.readString(log, StandardCharsets.UTF_8)).isEqualTo("""
+                {"query_id":"q1","dataset":"demo","query":"What is 2 + 2?","model":"m","thinking":"off","score":1.0,\
+                "input_tokens":12,"output_tokens":34,"reasoning_tokens":0,"cost_usd":0.25,"latency_ms":56,"source":"eval"}
+                {"query_id":"q2","dataset":"demo","query":"What is 2 + 2?","model":"m","thinking":"on","score":null,\
+                "input_tokens":12,"output_tokens":34,"reasoning_tokens":0,"cost_usd":0.0,"latency_ms":56,"source":"eval"}
+                """);
+        assertThat(OutcomeLog.read(log).outcomes()).extracting(Outcome::response).containsOnlyNulls();
+    }
+
+    @Test
+    void aResponseThatIsNotAStringIsReportedWithFileAndLine() throws IOException {
+        Path log = dir.resolve("answers.jsonl");
+        String base = "{\"query_id\":\"%s\",\"query\":\"q\",\"model\":\"m\",\"score\":1,\"cost_usd\":0%s}";
+        Files.writeString(log, String.join("\n",
+                base.formatted("a", ",\"response\":\"#### 4\""),
+                base.formatted("b", ",\"response\":4"),
+                base.formatted("c", ",\"response\":{\"text\":\"4\"}"),
+                base.formatted("d", ",\"response\":null"),
+                base.formatted("e", ",\"response\":[\"4\"],\"latency_ms\":-1")) + "\n");
+
+        LoadedLog loaded = OutcomeLog.read(log);
+
+        assertThat(loaded.outcomes()).extracting(Outcome::queryId).containsExactly("a", "d");
+        assertThat(loaded.outcomes()).extracting(Outcome::response).containsExactly("#### 4", null);
+        String f = log.toString();
+        assertThat(loaded.problems()).hasSize(3);
+        assertThat(loaded.problems().get(0)).isEqualTo(f + ":2: response must be a string, got number 4");
+        assertThat(loaded.problems().get(1)).isEqualTo(f + ":3: response must be a string, got an object");
+        assertThat(loaded.problems().get(2)).startsWith(f + ":5: ").contains("response must be a string, got an array");
+    }
+
+    @Test
     void writingWithoutProvenanceRemovesAStaleSidecar() {
         Path log = dir.resolve("out.jsonl");
         OutcomeLog.write(log, List.of(outcome("q1", "m", "off", 1.0, 0)), provenance());
