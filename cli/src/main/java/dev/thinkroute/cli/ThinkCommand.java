@@ -2,6 +2,9 @@ package dev.thinkroute.cli;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.Outcome;
+import dev.thinkroute.core.metric.OutcomeMatrix;
 import dev.thinkroute.core.score.JudgeFeatures;
 import dev.thinkroute.eval.thinking.Gsm8kSolutions;
 import dev.thinkroute.eval.thinking.ThinkChart;
@@ -19,21 +22,30 @@ import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.Callable;
 
 /**
  * {@code thinkroute think}: when to think. The adaptive thinking trigger (a learned router over one model's
  * {@code off}/{@code on} arms) and the escalation cascade (answer cheaply, judge, escalate when unsure) of each
  * model size, on the same held-out folds, beside never-think, always-think, random at the same rate and the oracle.
+ * With {@code --log}, the same study on a user's own outcome log: its {@code --cheap} and {@code --expensive} arms (and
+ * an optional {@code --second} cheap arm for the agreement judges), the judge reading each cheap answer's
+ * {@code response} text.
  */
 @Command(name = "think", mixinStandardHelpOptions = true,
         description = {"Measure the adaptive thinking trigger and the escalation cascade on held-out folds of a dataset "
                 + "whose models have a cheap and an expensive mode: thinking rate, quality change, tokens saved, APGR, "
                 + "and α/τ calibrated on the training folds to keep quality within --delta of always-think.",
-                "Prints a table per model size and writes the full results (sweeps included) as JSON, with a PNG per size."})
+                "Prints a table per model size and writes the full results (sweeps included) as JSON, with a PNG per size.",
+                "With --log, runs on your own outcome log instead (collected with responses): --cheap and --expensive name "
+                        + "its arms, --second optionally a second cheap arm for the agreement-based judges."})
 final class ThinkCommand implements Callable<Integer> {
 
     static final List<String> DATASETS = List.of(OpenAiGsm8kImporter.NAME);
@@ -41,9 +53,21 @@ final class ThinkCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--dataset", defaultValue = OpenAiGsm8kImporter.NAME, paramLabel = "NAME",
-            description = "The dataset (default: ${DEFAULT-VALUE}; the only one supported: its answers' texts feed the cascade's judge).")
+    @Option(names = "--dataset", paramLabel = "NAME",
+            description = "The dataset (default: " + OpenAiGsm8kImporter.NAME + "; the only one supported: its answers' texts feed the cascade's judge). Exclusive with --log.")
     String dataset;
+
+    @Option(names = "--log", paramLabel = "FILE", description = "An outcome log (JSONL, e.g. from thinkroute collect, with responses) to study instead of --dataset.")
+    Path log;
+
+    @Option(names = "--cheap", paramLabel = "ARM", description = "With --log: the cheap arm (model:thinking), answering first; its responses feed the judge.")
+    String cheap;
+
+    @Option(names = "--expensive", paramLabel = "ARM", description = "With --log: the expensive arm (model:thinking), thought with or escalated to.")
+    String expensive;
+
+    @Option(names = "--second", paramLabel = "ARM", description = "With --log, optional: a second cheap arm whose answer the agreement-based judges compare (and pay for).")
+    String second;
 
     @Option(names = "--folds", defaultValue = "5", description = "Cross-validation folds, also of the inner calibration (default: ${DEFAULT-VALUE}).")
     int folds;
@@ -67,7 +91,12 @@ final class ThinkCommand implements Callable<Integer> {
     public Integer call() throws IOException {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        if (!DATASETS.contains(dataset)) {
+        if (log != null && dataset != null) throw new CliException("--log and --dataset are exclusive: study an outcome log or a dataset");
+        if (log == null && (cheap != null || expensive != null || second != null)) {
+            throw new CliException("--cheap, --expensive and --second name arms of an outcome log: they need --log FILE");
+        }
+        if (log == null && dataset == null) dataset = OpenAiGsm8kImporter.NAME;
+        if (log == null && !DATASETS.contains(dataset)) {
             throw new CliException("--dataset: '" + dataset + "' is not supported; the only dataset with both modes' answer texts is "
                     + String.join(", ", DATASETS));
         }
@@ -80,6 +109,7 @@ final class ThinkCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CliException(e.getMessage());
         }
+        if (log != null) return callOnLog(o, err, settings);
         long started = System.nanoTime();
         Path root = Setup.dataRoot(paths.data);
         LearnInputs.Loaded loaded = LearnInputs.dataset(dataset, root, err);
@@ -93,25 +123,118 @@ final class ThinkCommand implements Callable<Integer> {
             print(o, r, settings);
             o.flush();
         }
-        ThinkingStudy.Report report = new ThinkingStudy.Report(dataset, folds + "-fold cross-validation, seed " + seed
+        write(o, dataset, sizes, started);
+        return 0;
+    }
+
+    /** The study on an outcome log's chosen arms, the judge reading the cheap (and second) answers' responses. */
+    private Integer callOnLog(PrintWriter o, PrintWriter err, ThinkingStudy.Settings settings) throws IOException {
+        long started = System.nanoTime();
+        if (cheap == null || expensive == null) throw new CliException("--log needs --cheap ARM and --expensive ARM (e.g. --cheap m:off --expensive m:on)");
+        List<Outcome> outcomes = LearnInputs.read(log, err);
+        Set<Arm> logArms = new LinkedHashSet<>();
+        outcomes.forEach(x -> logArms.add(x.arm()));
+        Arm cheapArm = arm("--cheap", cheap, logArms), expensiveArm = arm("--expensive", expensive, logArms);
+        Arm secondArm = second == null ? null : arm("--second", second, logArms);
+        ThinkingStudy.Arms arms;
+        try {
+            arms = new ThinkingStudy.Arms(label(cheapArm, expensiveArm), cheapArm, expensiveArm, secondArm);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(e.getMessage());
+        }
+        Set<Arm> used = new LinkedHashSet<>(List.of(cheapArm, expensiveArm));
+        if (secondArm != null) used.add(secondArm);
+        List<Outcome> kept = outcomes.stream().filter(x -> used.contains(x.arm())).toList();
+        OutcomeMatrix all = OutcomeMatrix.of(kept);
+        OutcomeMatrix matrix = all.completeRows();
+        String armList = String.join(", ", used.stream().map(Arm::label).toList());
+        if (matrix.size() < 10 * folds) {
+            throw new CliException(log + ": only " + matrix.size() + " queries have a score and a cost for each of " + armList
+                    + "; think needs at least 10 per fold, " + 10 * folds + " with --folds " + folds);
+        }
+        if (all.size() > matrix.size()) {
+            err.println(log + ": " + (all.size() - matrix.size()) + " queries lack a scored, priced outcome of one of " + armList + "; left out");
+        }
+        // The first response of each (query, arm) the judge reads.
+        Map<String, Map<Arm, String>> responses = new HashMap<>();
+        for (Outcome x : kept) {
+            if (x.response() != null) responses.computeIfAbsent(x.queryId(), k -> new HashMap<>()).putIfAbsent(x.arm(), x.response());
+        }
+        Map<String, JudgeFeatures> features = new LinkedHashMap<>();
+        for (String id : matrix.queryIds()) {
+            Map<Arm, String> r = responses.getOrDefault(id, Map.of());
+            String cheapText = response(r, id, cheapArm);
+            String secondText = secondArm == null ? null : response(r, id, secondArm);
+            features.put(id, JudgeFeatures.of(cheapText, secondText));
+        }
+        String name = stripExtension(log.getFileName().toString());
+        float[][] x = LearnInputs.embed(matrix, paths.cache, err);
+        ThinkingStudy.SizeResult r = ThinkingStudy.run(name, matrix, x, arms, features, settings, line -> err.println("  " + line));
+        print(o, r, settings);
+        o.flush();
+        write(o, name, List.of(r), started);
+        return 0;
+    }
+
+    private String response(Map<Arm, String> responses, String queryId, Arm arm) {
+        String text = responses.get(arm);
+        if (text == null) {
+            throw new CliException(log + ": query '" + queryId + "' has no response for " + arm.label() + "; the cascade's judge reads "
+                    + "the cheap answers' texts, so collect with responses (the default of thinkroute collect; --no-responses drops them)");
+        }
+        return text;
+    }
+
+    private Arm arm(String option, String text, Set<Arm> logArms) {
+        Arm a;
+        try {
+            a = Arm.parse(text);
+        } catch (IllegalArgumentException e) {
+            throw new CliException(option + ": " + e.getMessage());
+        }
+        if (!logArms.contains(a)) {
+            throw new CliException(option + ": arm '" + a.label() + "' is not in " + log + "; its arms: "
+                    + String.join(", ", logArms.stream().map(Arm::label).toList()));
+        }
+        return a;
+    }
+
+    /** The model when both arms are one model's modes, else both models; safe in a file name. */
+    static String label(Arm cheap, Arm expensive) {
+        String l = cheap.model().equals(expensive.model()) ? cheap.model() : cheap.model() + "-vs-" + expensive.model();
+        return l.replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private static String stripExtension(String file) {
+        int dot = file.lastIndexOf('.');
+        return (dot > 0 ? file.substring(0, dot) : file).replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
+    private void write(PrintWriter o, String name, List<ThinkingStudy.SizeResult> sizes, long started) throws IOException {
+        ThinkingStudy.Report report = new ThinkingStudy.Report(name, folds + "-fold cross-validation, seed " + seed
                 + "; calibration on inner " + folds + "-fold out-of-fold predictions of each fold's training rows", predictor, delta, sizes);
         Files.createDirectories(out);
-        Path json = out.resolve("think-" + dataset + ".json");
+        Path json = out.resolve("think-" + name + ".json");
         new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT).writeValue(json.toFile(), report);
         o.println("JSON report: " + json.toAbsolutePath());
         for (ThinkingStudy.SizeResult r : sizes) {
-            Path png = out.resolve("think-" + dataset + "-" + r.model() + ".png");
-            ThinkChart.writePng(r, List.copyOf(new java.util.LinkedHashSet<>(List.of("trigger", "cascade-agree+form", "cascade-lr-form+agree", bestCascade(r).name()))), delta, png);
+            Path png = out.resolve("think-" + name + "-" + r.model() + ".png");
+            List<String> shown = r.secondArm() != null ? List.of("trigger", "cascade-agree+form", "cascade-lr-form+agree", bestCascade(r).name())
+                    : List.of("trigger", "cascade-form", "cascade-lr-form", bestCascade(r).name());
+            ThinkChart.writePng(r, List.copyOf(new LinkedHashSet<>(shown)), delta, png);
             o.println("Frontier plot: " + png.toAbsolutePath());
         }
         o.printf(Locale.ROOT, "run time: %.1f s%n", (System.nanoTime() - started) / 1e9);
         o.flush();
-        return 0;
     }
 
     static void print(PrintWriter o, ThinkingStudy.SizeResult r, ThinkingStudy.Settings s) {
         o.printf(Locale.ROOT, "%n%s: off = %s, on = %s; %d held-out queries, %d-fold CV seed %d; trigger predictor %s; δ = %.3f%n",
                 r.model(), r.offArm(), r.onArm(), r.rows(), s.folds(), s.seed(), s.predictor(), s.delta());
+        if (r.secondArm() == null) {
+            o.println("no second cheap arm (--second): the agreement-based strategies are skipped (" + String.join(", ", r.skipped())
+                    + "); the stacked judge reads the form features without agreement");
+        }
         String head = "%-52s %7s %8s %8s %7s %8s %10s %6s %6s %7s%n";
         o.printf(Locale.ROOT, head, "strategy", "quality", "Δ vs on", "Δ vs off", "on %", "tok sav", "cost/query", "PGR", "APGR", "random");
         row(o, r.never(), "", false);

@@ -61,7 +61,43 @@ public final class ThinkingStudy {
     public record Size(String model, String cheapKey, String secondKey, String secondArm) {
         public static final Size GPT3_175B = new Size("gpt3-175b", "175b_finetuning", "6b_finetuning", "gpt3-6b:off");
         public static final Size GPT3_6B = new Size("gpt3-6b", "6b_finetuning", "175b_finetuning", "gpt3-175b:off");
+
+        /** The arms this size studies: {@code <model>:off} cheap, {@code <model>:on} expensive, {@link #secondArm} second. */
+        public Arms arms() {
+            return new Arms(model, Arm.parse(model + ":off"), Arm.parse(model + ":on"), Arm.parse(secondArm));
+        }
     }
+
+    /**
+     * The arms of one study: answer with {@code cheap}, or think / escalate to {@code expensive}; a cascade judge may
+     * also read a second cheap sample, {@code second}'s answer, and then pays for it.
+     *
+     * @param label  names the study in the output and the chart's file name, e.g. the model
+     * @param second the arm of the second cheap sample, or {@code null}: no agreement-based strategies
+     */
+    public record Arms(String label, Arm cheap, Arm expensive, Arm second) {
+        public static final Arms GPT3_175B = Size.GPT3_175B.arms();
+        public static final Arms GPT3_6B = Size.GPT3_6B.arms();
+
+        public Arms {
+            java.util.Objects.requireNonNull(label, "label");
+            java.util.Objects.requireNonNull(cheap, "cheap");
+            java.util.Objects.requireNonNull(expensive, "expensive");
+            if (cheap.equals(expensive)) throw new IllegalArgumentException("the cheap and the expensive arm are both " + cheap.label());
+            if (second != null && (second.equals(cheap) || second.equals(expensive))) {
+                throw new IllegalArgumentException("the second cheap arm " + second.label() + " must differ from the cheap and the expensive arm");
+            }
+        }
+
+        public boolean hasSecond() {
+            return second != null;
+        }
+    }
+
+    /** The strategies that read the second cheap sample, left out when a study has none. */
+    public static final List<String> AGREEMENT_STRATEGIES = List.of("cascade-agree", "cascade-agree+form", "cascade-lr-form+agree",
+            "cascade-lr-form+agree+emb", "cascade-lr-form+agree+difficulty", "cascade-gain(lr-form+agree+difficulty)",
+            "cascade-alpha(lr-form+agree+difficulty)", "cascade-alpha(lr-form+agree+emb)");
 
     /**
      * One operating point beside its references.
@@ -101,9 +137,13 @@ public final class ThinkingStudy {
     public record FeatureStat(String name, double share, double cheapCorrectWhen, double cheapCorrectOtherwise) {
     }
 
+    /**
+     * @param secondArm the second cheap sample's arm, or {@code null} when the study has none
+     * @param skipped   strategies left out for want of a second cheap sample (empty when it has one)
+     */
     public record SizeResult(String model, String offArm, String onArm, String secondArm, int rows, Figures never,
                              Figures always, Figures oracle, double triggerApgrOnAlphaGrid, List<Strategy> strategies,
-                             List<FeatureStat> features, long millis) {
+                             List<FeatureStat> features, List<String> skipped, long millis) {
         public Strategy strategy(String name) {
             return strategies.stream().filter(s -> s.name().equals(name)).findFirst().orElseThrow();
         }
@@ -142,10 +182,24 @@ public final class ThinkingStudy {
      */
     public static SizeResult run(String dataset, OutcomeMatrix all, float[][] x, Size size, Map<String, JudgeFeatures> features,
                                  Settings settings, Consumer<String> progress) {
+        return run(dataset, all, x, size.arms(), features, settings, progress);
+    }
+
+    /**
+     * @param all      the complete outcome table of (at least) the study's arms
+     * @param x        each row's query embedding
+     * @param arms     the cheap, expensive and (optional) second cheap arm
+     * @param features the judge's features by query id, read from the cheap answer (and the second sample's, when
+     *                 {@code arms} has a second arm)
+     */
+    public static SizeResult run(String dataset, OutcomeMatrix all, float[][] x, Arms arms, Map<String, JudgeFeatures> features,
+                                 Settings settings, Consumer<String> progress) {
         long started = System.nanoTime();
-        int off = all.armIndex(Arm.parse(size.model() + ":off"));
-        int on = all.armIndex(Arm.parse(size.model() + ":on"));
-        int second = all.armIndex(Arm.parse(size.secondArm()));
+        int off = all.armIndex(arms.cheap());
+        int on = all.armIndex(arms.expensive());
+        boolean hasSecond = arms.hasSecond();
+        int second = hasSecond ? all.armIndex(arms.second()) : -1;
+        String secondLabel = hasSecond ? arms.second().label() : null;
         OutcomeMatrix m2 = columns(all, off, on);
         int n = m2.size();
         JudgeFeatures[] f = new JudgeFeatures[n];
@@ -157,8 +211,8 @@ public final class ThinkingStudy {
         Gap gap = base.gap();
         TwoWay trig = TwoWay.trigger(m2, 0, 1);
         // The cascade on the 3-arm table [cheap, on, second].
-        OutcomeMatrix m3 = columns(all, off, on, second);
-        TwoWay withSecond = TwoWay.cascade(m3, 0, 2, 1);
+        OutcomeMatrix m3 = hasSecond ? columns(all, off, on, second) : m2;
+        TwoWay withSecond = hasSecond ? TwoWay.cascade(m3, 0, 2, 1) : null;
         TwoWay alone = TwoWay.cascade(m3, 0, -1, 1);
         TwoWay.Point neverPt = trig.never(), alwaysPt = trig.always();
         Refs refs = new Refs(neverPt, alwaysPt, gap);
@@ -168,7 +222,7 @@ public final class ThinkingStudy {
 
         RouterComparison.CrossValidation cv = new RouterComparison.CrossValidation(settings.folds(), settings.seed());
         int[][] folds = Folds.kFold(n, settings.folds(), settings.seed());
-        String name = dataset + " " + size.model();
+        String name = dataset + " " + arms.label();
 
         // ---- trigger: held-out models per fold, and inner out-of-fold predictions for calibration
         long t0 = System.nanoTime();
@@ -229,12 +283,16 @@ public final class ThinkingStudy {
             formRule[q] = f[q].formOk() ? 0 : 1;
             both[q] = 2 * agreeRule[q] + formRule[q];
         }
-        strategies.add(ev.evaluate("cascade-agree", "rule", "escalate iff the two cheap samples' final answers differ "
-                + "(second sample: " + size.secondArm() + ", paid)", true, withSecond, agreeRule, ev.inner(agreeRule), auc(agreeRule, cheapCorrect), "", 0));
+        if (hasSecond) {
+            strategies.add(ev.evaluate("cascade-agree", "rule", "escalate iff the two cheap samples' final answers differ "
+                    + "(second sample: " + secondLabel + ", paid)", true, withSecond, agreeRule, ev.inner(agreeRule), auc(agreeRule, cheapCorrect), "", 0));
+        }
         strategies.add(ev.evaluate("cascade-form", "rule", "escalate iff a form check fails (no numeric answer, not a "
                 + "whole non-negative number, a wrong calculator annotation or result, the answer not in the last step)", false, alone, formRule, ev.inner(formRule), auc(formRule, cheapCorrect), "", 0));
-        strategies.add(ev.evaluate("cascade-agree+form", "rule", "rule levels 2·disagree + form-fail, swept", true, withSecond,
-                both, ev.inner(both), auc(both, cheapCorrect), "", 0));
+        if (hasSecond) {
+            strategies.add(ev.evaluate("cascade-agree+form", "rule", "rule levels 2·disagree + form-fail, swept", true, withSecond,
+                    both, ev.inner(both), auc(both, cheapCorrect), "", 0));
+        }
 
         record JudgeSpec(String name, boolean agreement, boolean embedding) {
         }
@@ -242,6 +300,7 @@ public final class ThinkingStudy {
                 new JudgeSpec("lr-form+emb", false, true), new JudgeSpec("lr-form+agree+emb", true, true));
         Map<String, Judged> judged = new HashMap<>();
         for (JudgeSpec js : judges) {
+            if (js.agreement() && !hasSecond) continue;
             long tj = System.nanoTime();
             progress.accept(name + ": judge " + js.name());
             double[][] z = new double[n][];
@@ -267,15 +326,15 @@ public final class ThinkingStudy {
             // difficulty in two numbers instead of 384 raw embedding dimensions); training rows carry the inner
             // out-of-fold predictions, held-out rows the fold model's.
             long tj = System.nanoTime();
-            String jn = "lr-form+agree+difficulty";
+            String jn = hasSecond ? "lr-form+agree+difficulty" : "lr-form+difficulty";
             progress.accept(name + ": judge " + jn);
             double[][] z = new double[n][];
-            for (int q = 0; q < n; q++) z[q] = stack(f[q].vector(true), offHat[q], onHat[q]);
+            for (int q = 0; q < n; q++) z[q] = stack(f[q].vector(hasSecond), offHat[q], onHat[q]);
             List<double[][]> trainInputs = new ArrayList<>();
             for (int fi = 0; fi < folds.length; fi++) {
                 int[] train = Folds.complement(n, folds[fi]);
                 double[][] zt = new double[train.length][];
-                for (int i = 0; i < train.length; i++) zt[i] = stack(f[train[i]].vector(true), innerOffHat.get(fi)[i], innerOnHat.get(fi)[i]);
+                for (int i = 0; i < train.length; i++) zt[i] = stack(f[train[i]].vector(hasSecond), innerOffHat.get(fi)[i], innerOnHat.get(fi)[i]);
                 trainInputs.add(zt);
             }
             Judged j = judge(z, trainInputs, cheapCorrect, folds, settings);
@@ -288,9 +347,9 @@ public final class ThinkingStudy {
                 for (int i = 0; i < p.length; i++) sc[i] = 1 - p[i];
                 inner.add(sc);
             }
-            strategies.add(ev.evaluate("cascade-" + jn, "judge", "logistic judge on " + String.join(", ", JudgeFeatures.names(true))
-                            + ", and the trigger's P̂off, P̂on (stacked); escalate iff P(cheap correct) < τ = 1 − threshold", true,
-                    withSecond, score, inner, Logistic.auc(j.heldOut(), cheapCorrect), "λ per fold " + Arrays.toString(j.lambdas()),
+            strategies.add(ev.evaluate("cascade-" + jn, "judge", "logistic judge on " + String.join(", ", JudgeFeatures.names(hasSecond))
+                            + ", and the trigger's P̂off, P̂on (stacked); escalate iff P(cheap correct) < τ = 1 − threshold", hasSecond,
+                    hasSecond ? withSecond : alone, score, inner, Logistic.auc(j.heldOut(), cheapCorrect), "λ per fold " + Arrays.toString(j.lambdas()),
                     (System.nanoTime() - tj) / 1_000_000));
             // The gain of escalating, learned on the same inputs: P(on correct | cheap answers, question) − P(cheap correct | …).
             double[] onCorrect = new double[n];
@@ -300,11 +359,12 @@ public final class ThinkingStudy {
             List<double[]> innerGain = new ArrayList<>();
             for (int fi = 0; fi < folds.length; fi++) innerGain.add(ratio(g.inner().get(fi), j.inner().get(fi), innerDc.get(fi)));
             strategies.add(ev.evaluate("cascade-gain(" + jn + ")", "alpha", "escalate iff (P(on correct) − P(cheap correct))·S/Δĉ > α, "
-                            + "both logistic on the " + jn + " inputs", true, withSecond, gain, innerGain,
+                            + "both logistic on the " + jn + " inputs", hasSecond, hasSecond ? withSecond : alone, gain, innerGain,
                     Logistic.auc(j.heldOut(), cheapCorrect), "λ(on) per fold " + Arrays.toString(g.lambdas()) + ", AUC of P(on correct) "
                             + String.format(java.util.Locale.ROOT, "%.3f", Logistic.auc(g.heldOut(), onCorrect)), 0));
         }
-        for (String jn : List.of("lr-form+agree+difficulty", "lr-form+agree+emb", "lr-form+emb")) {
+        for (String jn : hasSecond ? List.of("lr-form+agree+difficulty", "lr-form+agree+emb", "lr-form+emb")
+                : List.of("lr-form+difficulty", "lr-form+emb")) {
             Judged j = judged.get(jn);
             boolean agreement = jn.contains("agree");
             double[] score = ratio(onHat, j.heldOut(), dCostOverScale);
@@ -317,13 +377,13 @@ public final class ThinkingStudy {
 
         // ---- which form features fire, and how often the cheap answer is right then
         List<FeatureStat> stats = new ArrayList<>();
-        List<String> names = JudgeFeatures.names(true);
+        List<String> names = JudgeFeatures.names(hasSecond);
         for (int k = 0; k < names.size(); k++) {
             if (k >= 8 && k <= 10) continue; // continuous
             int fired = 0;
             double okWhen = 0, okElse = 0;
             for (int q = 0; q < n; q++) {
-                if (f[q].vector(true)[k] > 0.5) {
+                if (f[q].vector(hasSecond)[k] > 0.5) {
                     fired++;
                     okWhen += cheapCorrect[q];
                 } else okElse += cheapCorrect[q];
@@ -343,10 +403,10 @@ public final class ThinkingStudy {
         stats.add(new FeatureStat("any_form_check_fails", formFail / (double) n, formFail == 0 ? Double.NaN : formFailCorrect / formFail,
                 formFail == n ? Double.NaN : formOkCorrect / (n - formFail)));
 
-        return new SizeResult(size.model(), m2.arms().get(0).label(), m2.arms().get(1).label(), size.secondArm(), n,
+        return new SizeResult(arms.label(), m2.arms().get(0).label(), m2.arms().get(1).label(), secondLabel, n,
                 refs.figures("never think (always " + m2.arms().get(0).label() + ")", neverPt),
                 refs.figures("always think (always " + m2.arms().get(1).label() + ")", alwaysPt), oracle, apgrGrid,
-                strategies, stats, (System.nanoTime() - started) / 1_000_000);
+                strategies, stats, hasSecond ? List.of() : AGREEMENT_STRATEGIES, (System.nanoTime() - started) / 1_000_000);
     }
 
     /** The judge's input: its features, then the question embedding when given. */

@@ -76,4 +76,38 @@ class ThinkingStudyTest {
         // The synthetic judge signals are strong: the cascades beat random routing.
         assertThat(res.strategy("cascade-agree+form").metrics().apgr()).isGreaterThan(0.6);
     }
+
+    @Test
+    void withoutASecondCheapArmTheAgreementStrategiesAreLeftOutAndTheRestRuns() {
+        SplittableRandom r = new SplittableRandom(5);
+        int n = 100;
+        List<Outcome> outcomes = new ArrayList<>();
+        float[][] x = new float[n][4];
+        Map<String, JudgeFeatures> features = new HashMap<>();
+        for (int q = 0; q < n; q++) {
+            String id = "q" + q;
+            for (int d = 0; d < 4; d++) x[q][d] = (float) r.nextGaussian();
+            boolean cheapOk = r.nextDouble() < 0.6;
+            boolean dearOk = cheapOk || r.nextDouble() < 0.8;
+            outcomes.add(new Outcome(id, "own", "question " + q, "small", "off", cheapOk ? 1.0 : 0.0, 20, 30, 0, 0.001, 0, "t"));
+            outcomes.add(new Outcome(id, "own", "question " + q, "big", "on", dearOk ? 1.0 : 0.0, 20, 900, 800, 0.05, 0, "t"));
+            features.put(id, JudgeFeatures.of(cheapOk ? "So 2 + 2 = <<2+2=4>>4\nA: 4" : "So 7 / 2 = <<7/2=3.5>>3.5\nA: 3.5", null));
+        }
+        ThinkingStudy.Arms arms = new ThinkingStudy.Arms("small-vs-big", dev.thinkroute.core.Arm.parse("small:off"),
+                dev.thinkroute.core.Arm.parse("big:on"), null);
+        ThinkingStudy.SizeResult res = ThinkingStudy.run("own", OutcomeMatrix.of(outcomes), x, arms, features,
+                new ThinkingStudy.Settings(3, 42, 0.02, "knn"), line -> { });
+
+        assertThat(res.secondArm()).isNull();
+        assertThat(res.offArm()).isEqualTo("small:off");
+        assertThat(res.onArm()).isEqualTo("big:on");
+        assertThat(res.skipped()).containsAll(ThinkingStudy.AGREEMENT_STRATEGIES);
+        assertThat(res.strategies()).extracting(ThinkingStudy.Strategy::name)
+                .contains("trigger", "cascade-form", "cascade-lr-form", "cascade-lr-form+emb", "cascade-lr-form+difficulty")
+                .doesNotContainAnyElementsOf(ThinkingStudy.AGREEMENT_STRATEGIES);
+        assertThat(res.strategies()).noneMatch(ThinkingStudy.Strategy::secondSample);
+        assertThat(res.features()).extracting(ThinkingStudy.FeatureStat::name).doesNotContain("agree");
+        // The form rule separates right from wrong exactly here.
+        assertThat(res.strategy("cascade-form").judgeAuc()).isEqualTo(1.0);
+    }
 }
