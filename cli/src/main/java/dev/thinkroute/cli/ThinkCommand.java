@@ -81,6 +81,11 @@ final class ThinkCommand implements Callable<Integer> {
     @Option(names = "--predictor", defaultValue = "mf", description = "The trigger's quality predictor: knn, mlp, mf, cluster, ensemble (default: ${DEFAULT-VALUE}, the best trigger APGR of the five on openai-gsm8k, by a small margin).")
     String predictor;
 
+    @Option(names = "--save-cascade", paramLabel = "FILE", description = "Also write the cascade's learned escalation table "
+            + "(per suspicion level of the cheap answer, and the α calibrated for --delta) for a cascade profile's 'table': "
+            + "from the log's arms with --log, from GPT-3 175B's tiers otherwise.")
+    Path saveCascade;
+
     @Option(names = "--out", paramLabel = "DIR", defaultValue = "target/reports", description = "Where the JSON and PNG go (default: ${DEFAULT-VALUE}).")
     Path out;
 
@@ -119,6 +124,7 @@ final class ThinkCommand implements Callable<Integer> {
         for (ThinkingStudy.Size size : List.of(ThinkingStudy.Size.GPT3_175B, ThinkingStudy.Size.GPT3_6B)) {
             Map<String, JudgeFeatures> features = Gsm8kSolutions.load(file, size.cheapKey(), size.secondKey());
             ThinkingStudy.SizeResult r = ThinkingStudy.run(dataset, loaded.matrix(), x, size, features, settings, line -> err.println("  " + line));
+            if (sizes.isEmpty()) saveTable(o, loaded.matrix(), size.arms(), features, dataset);
             sizes.add(r);
             print(o, r, settings);
             o.flush();
@@ -172,8 +178,25 @@ final class ThinkCommand implements Callable<Integer> {
         ThinkingStudy.SizeResult r = ThinkingStudy.run(name, matrix, x, arms, features, settings, line -> err.println("  " + line));
         print(o, r, settings);
         o.flush();
+        saveTable(o, matrix, arms, features, log.getFileName().toString());
         write(o, name, List.of(r), started);
         return 0;
+    }
+
+    /** Writes the learned escalation table of {@code arms} when {@code --save-cascade} asks for it. */
+    private void saveTable(PrintWriter o, dev.thinkroute.core.metric.OutcomeMatrix matrix, ThinkingStudy.Arms arms,
+                           Map<String, JudgeFeatures> features, String from) throws IOException {
+        if (saveCascade == null) return;
+        dev.thinkroute.core.route.CascadeTable table = dev.thinkroute.eval.thinking.CascadeTables.build(matrix, arms.cheap(), arms.expensive(),
+                features, arms.second() != null, delta, from + ": " + arms.cheap().label() + " escalating to " + arms.expensive().label()
+                        + (arms.second() != null ? ", second sample " + arms.second().label() : "") + ", δ " + delta);
+        dev.thinkroute.learn.artifact.CascadeTableFile.write(saveCascade, table);
+        o.printf(Locale.ROOT, "cascade table (α=%.4g calibrated on all %d queries for δ=%.3f): %s%n", table.alpha(), matrix.size(), delta,
+                saveCascade.toAbsolutePath());
+        for (dev.thinkroute.core.route.CascadeTable.Level l : table.levels()) {
+            o.printf(Locale.ROOT, "  level %d: %5d queries, cheap right %.3f, expensive right %.3f, %s%n", l.level(), l.n(), l.pCheap(),
+                    l.pExpensive(), table.escalate(l.level(), table.alpha()) ? "escalate" : "keep the cheap answer");
+        }
     }
 
     private String response(Map<Arm, String> responses, String queryId, Arm arm) {

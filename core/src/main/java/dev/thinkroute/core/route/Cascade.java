@@ -19,12 +19,21 @@ import java.util.Objects;
  * @param samples cheap answers asked and compared, 1 to 3 (1: form checks only)
  * @param checks  how answers are read: {@link Checks#MATH} (a final number, calculator annotations) or {@link Checks#TEXT}
  * @param judge   an arm asked whether the cheap answer is correct once the checks pass (a verifier), or {@code null}
+ * @param table   a learned escalation rule with its α ({@code thinkroute think --save-cascade}), or {@code null} for the
+ *                plain rule (keep only when every check passes and the samples agree)
+ * @param alpha   the profile's α for {@code table}, or {@code null} for the table's calibrated one
  */
-public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks, Arm judge) implements Router {
+public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks, Arm judge, CascadeTable table,
+                      Double alpha) implements Router {
 
     /** A cascade without a judge model. */
     public Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks) {
-        this(profile, cheap, strong, samples, checks, null);
+        this(profile, cheap, strong, samples, checks, null, null, null);
+    }
+
+    /** A cascade with the plain rule. */
+    public Cascade(String profile, Arm cheap, Arm strong, int samples, Checks checks, Arm judge) {
+        this(profile, cheap, strong, samples, checks, judge, null, null);
     }
 
     /** The most cheap samples a cascade asks: more costs more than the escalation it saves on these data. */
@@ -53,6 +62,20 @@ public record Cascade(String profile, Arm cheap, Arm strong, int samples, Checks
         Objects.requireNonNull(strong, "strong");
         Objects.requireNonNull(checks, "checks");
         if (samples < 1 || samples > MAX_SAMPLES) throw new IllegalArgumentException("samples must be 1 to " + MAX_SAMPLES + ", got " + samples);
+        if (alpha != null && table == null) throw new IllegalArgumentException("alpha needs a learned table");
+        if (alpha != null && !(alpha >= 0 && Double.isFinite(alpha))) throw new IllegalArgumentException("alpha must be a finite number >= 0, got " + alpha);
+    }
+
+    /** A learned table takes a per-request α ({@code routing.alpha}); the plain rule has none. */
+    @Override
+    public boolean acceptsConstraints() {
+        return table != null;
+    }
+
+    /** The α a request is judged at: the caller's, else the profile's, else the table's calibrated one. */
+    public double alphaFor(Query.Constraints limits) {
+        if (limits != null && limits.alpha() != null) return limits.alpha();
+        return alpha != null ? alpha : table.alpha();
     }
 
     @Override

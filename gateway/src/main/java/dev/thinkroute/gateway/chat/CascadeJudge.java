@@ -109,6 +109,37 @@ final class CascadeJudge {
                 ? " says the answer is wrong" : " gave no clear verdict ('" + clip(reply.strip()) + "')"), signals);
     }
 
+    /** Whether a form check failed, as read from the verdict's signals. */
+    static boolean formFails(Verdict v) {
+        for (String check : List.of("final_answer", "whole_number", "calculator_clean", "answer_in_last_step")) {
+            if (Boolean.FALSE.equals(v.signals().get(check))) return true;
+        }
+        return false;
+    }
+
+    /** Whether the samples agreed; {@code null} with one sample. */
+    static Boolean agree(Verdict v) {
+        return (Boolean) v.signals().get("samples_agree");
+    }
+
+    /**
+     * {@code verdict} decided by a learned table instead of the plain rule: the answer's suspicion level, and whether
+     * escalating buys enough quality at {@code alpha}.
+     */
+    static Verdict withTable(Verdict verdict, dev.thinkroute.core.route.CascadeTable table, double alpha) {
+        int level = dev.thinkroute.core.route.CascadeTable.level(formFails(verdict), agree(verdict));
+        dev.thinkroute.core.route.CascadeTable.Level l = table.at(level);
+        boolean escalate = table.escalate(level, alpha);
+        Map<String, Object> signals = new LinkedHashMap<>(verdict.signals());
+        signals.put("level", level);
+        signals.put("alpha", alpha);
+        String stats = l == null ? "a level the table never saw"
+                : String.format(java.util.Locale.ROOT, "there the cheap arm was right %.0f%% and the strong %.0f%% of %d times",
+                100 * l.pCheap(), 100 * l.pExpensive(), l.n());
+        return new Verdict(!escalate, "level " + level + " (" + verdict.why() + "); " + stats + ", α=" + String.format(java.util.Locale.ROOT, "%.4g", alpha),
+                signals);
+    }
+
     private static String finalAnswer(String text, Cascade.Checks checks) {
         return switch (checks) {
             case MATH -> JudgeFeatures.finalAnswer(text);

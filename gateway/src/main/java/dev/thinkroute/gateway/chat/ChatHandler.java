@@ -8,6 +8,7 @@ import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
 import dev.thinkroute.core.route.Cascade;
+import dev.thinkroute.core.route.Query;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
 import dev.thinkroute.llm.StreamEvent;
@@ -176,6 +177,12 @@ public final class ChatHandler implements Handler {
      */
     private void cascade(ServerResponse res, ChatRequest request, ArmSelector.Selection selection) {
         Cascade c = selection.cascade();
+        Query.Constraints limits = request.query().constraints();
+        if (limits.arms() != null || limits.maxCostUsd() != null) {
+            String param = limits.arms() != null ? "routing.arms" : "routing.max_cost";
+            throw ApiException.invalid(param, "'" + param + "' applies to learned routers; cascade profile '" + c.profile()
+                    + "' takes only routing.alpha (for its learned table)");
+        }
         ModelCard cheapCard = pool.require(c.cheap().model());
         Upstream cheap = upstreams.get(cheapCard.name());
         ChatCall cheapCall = new ChatCall(cheapCard, c.cheap().thinking(), request.forward());
@@ -213,6 +220,7 @@ public final class ChatHandler implements Handler {
         CascadeJudge.Verdict verdict = first == null
                 ? new CascadeJudge.Verdict(false, "the cheap answer failed (" + failures.getFirst() + ")", Map.of())
                 : CascadeJudge.judge(samples.stream().map(r -> r == null ? null : r.content()).toList(), c.checks());
+        if (first != null && c.table() != null) verdict = CascadeJudge.withTable(verdict, c.table(), c.alphaFor(request.query().constraints()));
         if (verdict.keep() && c.judge() != null) {
             // The judge model is asked only when the free checks pass: it costs a call, and they already escalate.
             ModelCard judgeCard = pool.require(c.judge().model());

@@ -6,9 +6,11 @@ import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.Cascade;
+import dev.thinkroute.core.route.CascadeTable;
 import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
 import dev.thinkroute.core.route.Profile;
+import dev.thinkroute.learn.artifact.CascadeTableFile;
 import dev.thinkroute.llm.Upstreams;
 
 import java.nio.file.Path;
@@ -17,6 +19,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalDouble;
 import java.util.OptionalLong;
 import java.util.stream.Collectors;
 
@@ -30,7 +33,7 @@ final class ProfilesSection {
     static final List<String> ROUTER_KEYS = List.of("alpha");
     static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm",
             "router", "alpha", "cascade");
-    static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks", "judge");
+    static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks", "judge", "table", "alpha");
 
     private ProfilesSection() {
     }
@@ -58,7 +61,7 @@ final class ProfilesSection {
                             "a profile (rule: escalate with cheap and strong arms, or arm: model:thinking)")
                     .flatMap(profile -> profile.has("router")
                             ? LearnedProfile.read(profile, name, models, source)
-                            : profile.has("cascade") ? readCascade(profile, name, models, reference)
+                            : profile.has("cascade") ? readCascade(profile, name, models, reference, source)
                             : readProfile(profile, name, models, reference))
                     .filter(profile -> all.problems().count() == before)
                     .ifPresent(profile -> profiles.put(name, profile));
@@ -122,7 +125,7 @@ final class ProfilesSection {
      * A cascade profile: {@code cascade: {cheap: ARM, strong: ARM, samples: 2, checks: math}} (and an optional
      * {@code description} beside it).
      */
-    private static Optional<Profile> readCascade(Section p, String name, ModelsSection.Result models, Pool reference) {
+    private static Optional<Profile> readCascade(Section p, String name, ModelsSection.Result models, Pool reference, Path source) {
         int before = p.problems().count();
         for (String key : p.entries().keySet()) {
             if (!key.equals("cascade") && !key.equals("description")) {
@@ -149,10 +152,28 @@ final class ProfilesSection {
         if (cheap.isPresent() && strong.isPresent() && cheap.get().equals(strong.get())) {
             c.report("strong", "is the same arm as 'cheap'; a cascade escalates to a different arm");
         }
+        CascadeTable table = null;
+        if (c.has("table")) {
+            Optional<String> file = c.string("table");
+            if (file.isPresent()) {
+                Path path = source == null ? Path.of(file.get()) : source.toAbsolutePath().getParent().resolve(file.get());
+                try {
+                    table = CascadeTableFile.read(path);
+                } catch (java.io.IOException e) {
+                    c.report("table", "cannot read " + path + ": " + e.getMessage() + " (write one with thinkroute think --save-cascade)");
+                } catch (IllegalArgumentException e) {
+                    c.report("table", e.getMessage());
+                }
+            }
+        }
+        OptionalDouble alpha = c.number("alpha", a -> a >= 0 && Double.isFinite(a), "a number >= 0 (the quality-for-cost trade of the learned table)");
+        if (alpha.isPresent() && !c.has("table")) c.report("alpha", "only used with a learned 'table' (thinkroute think --save-cascade)");
         if (p.problems().count() != before || cheap.isEmpty() || strong.isEmpty() || checks == null) return Optional.empty();
+        if (c.has("table") && table == null) return Optional.empty();
         return Optional.of(new Profile(name, description.isEmpty()
                 ? "cascade: " + cheap.get().label() + " first, " + strong.get().label() + " when unsure" : description,
-                new Cascade(name, cheap.get(), strong.get(), (int) samples.orElse(2), checks, judge.orElse(null))));
+                new Cascade(name, cheap.get(), strong.get(), (int) samples.orElse(2), checks, judge.orElse(null), table,
+                        alpha.isPresent() && table != null ? alpha.getAsDouble() : null)));
     }
 
     /** An arm written model:thinking whose model exists and accepts that thinking. */

@@ -167,7 +167,7 @@ class CascadeConfigTest {
                   careful:
                     cascade: {cheap: "qwen3-8b:off", strong: "qwen3-8b:on", sample: 3}
                 """)).containsExactly(
-                "profiles.careful.cascade.sample: unknown key; did you mean 'samples'? allowed here: cheap, strong, samples, checks, judge (line 8)");
+                "profiles.careful.cascade.sample: unknown key; did you mean 'samples'? allowed here: cheap, strong, samples, checks, judge, table, alpha (line 8)");
     }
 
     @Test
