@@ -1,5 +1,6 @@
 package dev.thinkroute.gateway.config;
 
+import dev.thinkroute.core.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;

@@ -1,5 +1,6 @@
 package dev.thinkroute.gateway.config;
 
+import dev.thinkroute.core.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 

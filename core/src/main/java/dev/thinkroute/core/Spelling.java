@@ -1,17 +1,17 @@
-package dev.thinkroute.gateway.config;
+package dev.thinkroute.core;
 
 import java.util.Collection;
 import java.util.Locale;
 import java.util.Optional;
 
 /** Finds the allowed word a misspelt one was probably meant to be ({@code base-url}, {@code baseUrl} → {@code base_url}). */
-final class Spelling {
+public final class Spelling {
 
     private Spelling() {
     }
 
     /** The closest of {@code options} when it is close enough to be a likely typo; otherwise empty. */
-    static Optional<String> closest(String given, Collection<String> options) {
+    public static Optional<String> closest(String given, Collection<String> options) {
         String g = fold(given);
         String best = null;
         int bestScore = Integer.MAX_VALUE;
