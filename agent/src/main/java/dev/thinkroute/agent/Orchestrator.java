@@ -1,0 +1,234 @@
+package dev.thinkroute.agent;
+
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.JsonNodeFactory;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.core.Usage;
+import dev.thinkroute.llm.ChatCall;
+import dev.thinkroute.llm.ChatResult;
+import dev.thinkroute.llm.Upstream;
+import dev.thinkroute.llm.UpstreamException;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+/**
+ * Runs the Router-R1 loop for one question: the policy model thinks, asks a named candidate a sub-question
+ * (generation stops at {@code </search>}), reads the reply appended as {@code <information>…</information>}, and
+ * goes on until it answers, the round limit, or the budget. Every call is accounted per round (arm, sub-question,
+ * tokens, latency, USD, and the size-weighted token cost of the Router-R1 paper: tokens × billions of parameters).
+ *
+ * <p>Defined behaviour for what goes wrong, and nothing loops forever:
+ * <ul>
+ *   <li>a malformed turn ({@link Turn.Malformed}) is answered with a short correction and asked once more; a second
+ *       malformed turn falls back to one round: the {@code fallback} candidate answers the question directly;</li>
+ *   <li>a candidate that fails or answers nothing: the round records it and the policy reads
+ *       {@code <information>(…failed…)</information>}, so it can ask another;</li>
+ *   <li>the round limit: the policy is asked once for its final answer; without one, the last reply is the answer;</li>
+ *   <li>the budget (USD or tokens) spent: the loop stops with the best answer so far (the last reply).</li>
+ * </ul>
+ * The policy's transcript is carried in an assistant message that the server continues
+ * ({@code continue_final_message}), as a served Router-R1 checkpoint expects its own text to grow.
+ */
+public final class Orchestrator {
+
+    /** A model the policy may ask: the name it sees, the arm that answers, and its upstream. */
+    public record Candidate(String name, Arm arm, ModelCard card, Upstream upstream) {
+        public Candidate {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(arm, "arm");
+            Objects.requireNonNull(card, "card");
+            Objects.requireNonNull(upstream, "upstream");
+        }
+    }
+
+    /**
+     * @param maxRounds      sub-questions at most (default 4)
+     * @param calleeMaxTokens {@code max_tokens} of each candidate's reply (default 512)
+     * @param policyMaxTokens {@code max_tokens} of each policy turn
+     * @param maxCostUsd     stop once this much is spent (∞: no cap)
+     * @param maxTokens      stop once this many tokens are spent (0: no cap)
+     */
+    public record Settings(int maxRounds, int calleeMaxTokens, int policyMaxTokens, double maxCostUsd, long maxTokens) {
+        public static final Settings DEFAULTS = new Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 0);
+
+        public Settings {
+            if (maxRounds < 1) throw new IllegalArgumentException("maxRounds must be at least 1, got " + maxRounds);
+            if (calleeMaxTokens < 1 || policyMaxTokens < 1) throw new IllegalArgumentException("max tokens must be positive");
+            if (!(maxCostUsd > 0)) throw new IllegalArgumentException("maxCostUsd must be positive, got " + maxCostUsd);
+            if (maxTokens < 0) throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
+        }
+    }
+
+    /** One call of the loop: the policy's turn, or a candidate's reply to a sub-question. */
+    public record Round(int index, String role, Arm arm, String question, String reply, Usage usage, double costUsd,
+                        double sizeWeightedCost, long latencyMs, List<String> repairs, String error) {
+    }
+
+    /**
+     * @param stop      {@code answer}, {@code round-limit}, {@code budget} or {@code fallback}
+     * @param totalCost USD of every call, policy included
+     * @param totalSizeWeighted Σ tokens × billions of parameters (models without a size count as 1)
+     */
+    public record Result(String answer, String stop, List<Round> calls, double totalCost, long totalTokens,
+                         double totalSizeWeighted, String transcript) {
+        public long subQuestions() {
+            return calls.stream().filter(r -> r.role().equals("candidate")).count();
+        }
+    }
+
+    private final Candidate policy;
+    private final Map<String, Candidate> candidates = new LinkedHashMap<>();
+    private final Candidate fallback;
+    private final Settings settings;
+
+    /**
+     * @param policy     the model that thinks and routes (its {@code name} is only for the record)
+     * @param candidates the models it may ask, by the names it sees
+     * @param fallback   answers the question directly when the policy cannot be read twice in a row
+     */
+    public Orchestrator(Candidate policy, List<Candidate> candidates, Candidate fallback, Settings settings) {
+        this.policy = Objects.requireNonNull(policy, "policy");
+        for (Candidate c : candidates) {
+            if (this.candidates.putIfAbsent(c.name(), c) != null) throw new IllegalArgumentException("candidate named twice: " + c.name());
+        }
+        if (this.candidates.isEmpty()) throw new IllegalArgumentException("at least one candidate model is needed");
+        this.fallback = Objects.requireNonNull(fallback, "fallback");
+        this.settings = Objects.requireNonNull(settings, "settings");
+    }
+
+    /** The system prompt: the protocol and each candidate with its description. */
+    public String systemPrompt() {
+        StringBuilder s = new StringBuilder();
+        s.append("Answer the question. First think inside <think> and </think>. When you need knowledge or help, ask one of the ")
+                .append("candidate models with <search> Model-Name: your sub-question </search>; its reply will come back inside ")
+                .append("<information> and </information>. You may ask several times. When you know the answer, give it inside ")
+                .append("<answer> and </answer>, short, without explanation.\n\nCandidate models:\n");
+        for (Candidate c : candidates.values()) {
+            s.append("- ").append(c.name()).append(": ").append(c.card().description().isBlank() ? "(no description)" : c.card().description());
+            if (c.card().paramsBillions() != null) s.append(" (").append(c.card().paramsBillions()).append("B parameters)");
+            s.append('\n');
+        }
+        return s.toString();
+    }
+
+    /** Runs the loop for {@code question}. Upstream failures of the policy itself are thrown: nothing else can go on. */
+    public Result run(String question) throws UpstreamException {
+        List<Round> calls = new ArrayList<>();
+        StringBuilder transcript = new StringBuilder();
+        String lastReply = null;
+        boolean corrected = false;
+        int asked = 0;
+        while (true) {
+            if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
+            ChatResult turnResult = policyTurn(question, transcript, calls, null);
+            String turnText = turnResult.content() == null ? "" : turnResult.content();
+            Turn turn = Turn.parse(turnText, candidates.keySet());
+            switch (turn) {
+                case Turn.Answer a -> {
+                    transcript.append(turnText.strip()).append('\n');
+                    return finish(a.answer(), "answer", calls, transcript);
+                }
+                case Turn.Malformed m -> {
+                    if (corrected) return fallback(question, calls, transcript, m.why());
+                    corrected = true;
+                    transcript.append(turnText.strip()).append("\n<information>(That turn could not be read: ").append(m.why())
+                            .append(". Ask with <search> Model-Name: question </search> or answer with <answer> … </answer>.)</information>\n");
+                }
+                case Turn.Search s -> {
+                    corrected = false;
+                    Candidate who = candidates.get(s.model());
+                    String text = turnText.strip();
+                    transcript.append(text.endsWith("</search>") ? text : text + " </search>").append('\n');
+                    String reply = ask(who, s, calls);
+                    if (reply != null) lastReply = reply;
+                    transcript.append("<information>").append(reply != null ? reply : "(" + who.name() + " gave no answer)")
+                            .append("</information>\n");
+                    if (++asked >= settings.maxRounds()) {
+                        if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
+                        // One last turn, told to answer now; whatever it is, the loop ends.
+                        ChatResult last = policyTurn(question, transcript, calls, "You have asked enough; give your final answer now.");
+                        String lastText = last.content() == null ? "" : last.content();
+                        transcript.append(lastText.strip()).append('\n');
+                        Turn end = Turn.parse(lastText, candidates.keySet());
+                        return end instanceof Turn.Answer a ? finish(a.answer(), "round-limit", calls, transcript)
+                                : finish(lastReply, "round-limit", calls, transcript);
+                    }
+                }
+            }
+        }
+    }
+
+    private ChatResult policyTurn(String question, StringBuilder transcript, List<Round> calls, String nudge) throws UpstreamException {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        ArrayNode messages = body.putArray("messages");
+        messages.addObject().put("role", "system").put("content", systemPrompt());
+        messages.addObject().put("role", "user").put("content", question);
+        String soFar = transcript.toString() + (nudge == null ? "" : "<information>(" + nudge + ")</information>\n");
+        if (!soFar.isEmpty()) {
+            messages.addObject().put("role", "assistant").put("content", soFar);
+            body.put("continue_final_message", true);
+            body.put("add_generation_prompt", false);
+        }
+        body.putArray("stop").add("</search>");
+        body.put("max_tokens", settings.policyMaxTokens());
+        ChatResult r = policy.upstream().complete(new ChatCall(policy.card(), policy.arm().thinking(), body));
+        calls.add(round(calls.size(), "policy", policy, null, r.content(), r, List.of(), null));
+        return r;
+    }
+
+    /** Asks a candidate; {@code null} when it failed or said nothing (the round records which). */
+    private String ask(Candidate who, Turn.Search s, List<Round> calls) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("messages").addObject().put("role", "user").put("content", s.question());
+        body.put("max_tokens", settings.calleeMaxTokens());
+        try {
+            ChatResult r = who.upstream().complete(new ChatCall(who.card(), who.arm().thinking(), body));
+            String reply = r.content() == null || r.content().isBlank() ? null : r.content().strip();
+            calls.add(round(calls.size(), "candidate", who, s.question(), reply, r, s.repairs(), reply == null ? "empty reply" : null));
+            return reply;
+        } catch (UpstreamException e) {
+            calls.add(new Round(calls.size(), "candidate", who.arm(), s.question(), null, Usage.ZERO, 0, 0, 0, s.repairs(), e.getMessage()));
+            return null;
+        }
+    }
+
+    private Result fallback(String question, List<Round> calls, StringBuilder transcript, String why) {
+        ObjectNode body = JsonNodeFactory.instance.objectNode();
+        body.putArray("messages").addObject().put("role", "user").put("content", question);
+        body.put("max_tokens", settings.calleeMaxTokens());
+        try {
+            ChatResult r = fallback.upstream().complete(new ChatCall(fallback.card(), fallback.arm().thinking(), body));
+            calls.add(round(calls.size(), "fallback", fallback, question, r.content(), r, List.of(), "policy unreadable twice: " + why));
+            return finish(r.content() == null ? null : r.content().strip(), "fallback", calls, transcript);
+        } catch (UpstreamException e) {
+            calls.add(new Round(calls.size(), "fallback", fallback.arm(), question, null, Usage.ZERO, 0, 0, 0, List.of(), e.getMessage()));
+            return finish(null, "fallback", calls, transcript);
+        }
+    }
+
+    private static Round round(int index, String role, Candidate who, String question, String reply, ChatResult r, List<String> repairs,
+                               String error) {
+        Usage u = r.usage() == null ? Usage.ZERO : r.usage();
+        double size = who.card().paramsBillions() == null ? 1 : who.card().paramsBillions();
+        return new Round(index, role, who.arm(), question, reply, u, who.card().cost(u), size * (u.inputTokens() + u.outputTokens()),
+                r.latencyMs(), repairs, error);
+    }
+
+    private boolean overBudget(List<Round> calls) {
+        double cost = calls.stream().mapToDouble(Round::costUsd).sum();
+        long tokens = calls.stream().mapToLong(r -> r.usage().inputTokens() + r.usage().outputTokens()).sum();
+        return cost >= settings.maxCostUsd() || (settings.maxTokens() > 0 && tokens >= settings.maxTokens());
+    }
+
+    private static Result finish(String answer, String stop, List<Round> calls, StringBuilder transcript) {
+        return new Result(answer, stop, List.copyOf(calls), calls.stream().mapToDouble(Round::costUsd).sum(),
+                calls.stream().mapToLong(r -> r.usage().inputTokens() + r.usage().outputTokens()).sum(),
+                calls.stream().mapToDouble(Round::sizeWeightedCost).sum(), transcript.toString());
+    }
+}

@@ -1,0 +1,174 @@
+package dev.thinkroute.agent;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.Dialect;
+import dev.thinkroute.core.ModelCard;
+import dev.thinkroute.core.Prices;
+import dev.thinkroute.core.ThinkingSupport;
+import dev.thinkroute.core.Usage;
+import dev.thinkroute.llm.ChatCall;
+import dev.thinkroute.llm.ChatResult;
+import dev.thinkroute.llm.StreamSink;
+import dev.thinkroute.llm.Upstream;
+import dev.thinkroute.llm.UpstreamException;
+
+import java.net.URI;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+/**
+ * The Router-R1 loop with scripted models: each upstream answers from a queue and records what it was asked. (The
+ * HTTP protocol of each dialect is tested in llm; here only the loop's decisions and accounting.)
+ */
+class OrchestratorTest {
+
+    /** An upstream that answers from a script, or fails when the script says {@code null}. */
+    static final class Scripted implements Upstream {
+        final ModelCard card;
+        final Deque<String> replies = new ArrayDeque<>();
+        final List<ObjectNode> asked = new ArrayList<>();
+
+        Scripted(String name, double params, String... replies) {
+            this.card = new ModelCard(name, Dialect.OPENAI, URI.create("http://127.0.0.1:9/v1"), null, name, new Prices(1.0, 2.0),
+                    params, 0, ThinkingSupport.NONE, name + " knows things", null);
+            for (String r : replies) this.replies.add(r == null ? "\u0000" : r);
+        }
+
+        @Override
+        public ModelCard card() {
+            return card;
+        }
+
+        @Override
+        public ChatResult complete(ChatCall call) throws UpstreamException {
+            asked.add(call.body());
+            String r = replies.isEmpty() ? "" : replies.poll();
+            if (r.equals("\u0000")) throw new UpstreamException(UpstreamException.Kind.HTTP_ERROR, card.name(), 500, card.name() + " answered 500", null);
+            return new ChatResult(r, null, null, "stop", new Usage(100, 10, 0), 5, null);
+        }
+
+        @Override
+        public ChatResult stream(ChatCall call, StreamSink sink) {
+            throw new UnsupportedOperationException();
+        }
+
+        Orchestrator.Candidate candidate() {
+            return new Orchestrator.Candidate(card.name(), Arm.parse(card.name() + ":off"), card, this);
+        }
+    }
+
+    static Orchestrator orchestrator(Scripted policy, List<Scripted> candidates, Orchestrator.Settings s) {
+        return new Orchestrator(policy.candidate(), candidates.stream().map(Scripted::candidate).toList(), candidates.getLast().candidate(), s);
+    }
+
+    @Test
+    void aTwoHopQuestionIsAnsweredByRoutingTwoSubQuestionsToTwoModels() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0,
+                "<think>I need the director of Jaws first.</think>\n<search> big: Who directed Jaws?",
+                "<think>Now his birth year.</think>\n<search> small: In what year was Steven Spielberg born?",
+                "<think>Done.</think>\n<answer>1946</answer>");
+        Scripted small = new Scripted("small", 7.0, "1946");
+        Scripted big = new Scripted("big", 70.0, "Steven Spielberg");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("In what year was the director of Jaws born?");
+
+        assertThat(r.answer()).isEqualTo("1946");
+        assertThat(r.stop()).isEqualTo("answer");
+        assertThat(r.subQuestions()).isEqualTo(2);
+        assertThat(r.calls()).extracting(Orchestrator.Round::role).containsExactly("policy", "candidate", "policy", "candidate", "policy");
+        assertThat(r.calls().get(1).arm().model()).isEqualTo("big");
+        assertThat(r.calls().get(1).question()).isEqualTo("Who directed Jaws?");
+        assertThat(r.calls().get(3).arm().model()).isEqualTo("small");
+        assertThat(r.transcript()).contains("<search> big: Who directed Jaws? </search>\n<information>Steven Spielberg</information>",
+                "<information>1946</information>", "<answer>1946</answer>");
+        // The policy is stopped at </search> and continues its own transcript; candidates get only their sub-question.
+        ObjectNode second = policy.asked.get(1);
+        assertThat(second.path("stop").get(0).asText()).isEqualTo("</search>");
+        assertThat(second.path("continue_final_message").asBoolean()).isTrue();
+        assertThat(second.at("/messages/2/role").asText()).isEqualTo("assistant");
+        assertThat(second.at("/messages/2/content").asText()).contains("<information>Steven Spielberg</information>");
+        assertThat(second.at("/messages/0/content").asText()).contains("- small: small knows things (7.0B parameters)", "- big:");
+        assertThat(big.asked.getFirst().at("/messages/0/content").asText()).isEqualTo("Who directed Jaws?");
+        assertThat(big.asked.getFirst().path("max_tokens").asInt()).isEqualTo(512);
+        // Accounting: 5 calls of 100 in + 10 out at $1/$2 per 1M; size-weighted by billions of parameters.
+        assertThat(r.totalCost()).isCloseTo(5 * (100 * 1.0 + 10 * 2.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
+        assertThat(r.totalTokens()).isEqualTo(550);
+        assertThat(r.totalSizeWeighted()).isEqualTo(110 * (7 + 70 + 7 + 7 + 7));
+    }
+
+    @Test
+    void aMalformedTurnIsCorrectedOnceThenFallsBackToOneRound() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "I think it is 1946.", "Still 1946, I believe.");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "1946");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("When was Spielberg born?");
+        assertThat(r.stop()).isEqualTo("fallback");
+        assertThat(r.answer()).isEqualTo("1946");
+        assertThat(r.calls()).extracting(Orchestrator.Round::role).containsExactly("policy", "policy", "fallback");
+        assertThat(r.calls().getLast().error()).startsWith("policy unreadable twice: no <search> or <answer>");
+        assertThat(policy.asked.get(1).at("/messages/2/content").asText()).contains("That turn could not be read");
+    }
+
+    @Test
+    void aMalformedTurnFollowedByAGoodOneGoesOn() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<search> Who directed Jaws? </search>", "<search> big: Who directed Jaws?",
+                "<answer>Steven Spielberg</answer>");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "Steven Spielberg");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("Who directed Jaws?");
+        assertThat(r.stop()).isEqualTo("answer");
+        assertThat(r.answer()).isEqualTo("Steven Spielberg");
+    }
+
+    @Test
+    void aFailingOrSilentCandidateIsRecordedAndThePolicyCanAskAnother() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<search> small: Who directed Jaws?", "<search> big: Who directed Jaws?",
+                "<answer>Steven Spielberg</answer>");
+        Scripted small = new Scripted("small", 7.0, (String) null), big = new Scripted("big", 70.0, "Steven Spielberg");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("Who directed Jaws?");
+        assertThat(r.answer()).isEqualTo("Steven Spielberg");
+        assertThat(r.calls().get(1).error()).isEqualTo("small answered 500");
+        assertThat(r.transcript()).contains("<information>(small gave no answer)</information>");
+    }
+
+    @Test
+    void theRoundLimitAsksForTheFinalAnswerOnceAndNeverLoops() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<answer>42</answer>");
+        Scripted small = new Scripted("small", 7.0, "x", "y"), big = new Scripted("big", 70.0);
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), new Orchestrator.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0))
+                .run("?");
+        assertThat(r.stop()).isEqualTo("round-limit");
+        assertThat(r.answer()).isEqualTo("42");
+        assertThat(policy.asked.getLast().at("/messages/2/content").asText()).contains("give your final answer now");
+
+        Scripted stubborn = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<search> small: c?");
+        Scripted small2 = new Scripted("small", 7.0, "x", "y");
+        Orchestrator.Result r2 = orchestrator(stubborn, List.of(small2, new Scripted("big", 70.0)),
+                new Orchestrator.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0)).run("?");
+        assertThat(r2.stop()).isEqualTo("round-limit");
+        assertThat(r2.answer()).as("the best answer so far: the last reply").isEqualTo("y");
+        assertThat(r2.subQuestions()).isEqualTo(2);
+    }
+
+    @Test
+    void theBudgetStopsTheLoopWithTheBestAnswerSoFar() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<answer>never reached</answer>");
+        Scripted small = new Scripted("small", 7.0, "first reply", "second reply");
+        // Each call costs $0.00012; the budget is spent after the first round (policy + candidate).
+        Orchestrator.Result r = orchestrator(policy, List.of(small, new Scripted("big", 70.0)),
+                new Orchestrator.Settings(4, 512, 1024, 0.0002, 0)).run("?");
+        assertThat(r.stop()).isEqualTo("budget");
+        assertThat(r.answer()).isEqualTo("first reply");
+        assertThat(r.calls()).hasSize(2);
+
+        Orchestrator.Result byTokens = orchestrator(new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?"),
+                List.of(new Scripted("small", 7.0, "only"), new Scripted("big", 70.0)),
+                new Orchestrator.Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 200)).run("?");
+        assertThat(byTokens.stop()).isEqualTo("budget");
+        assertThat(byTokens.totalTokens()).isEqualTo(220);
+    }
+}
