@@ -1,20 +1,15 @@
 package dev.thinkroute.cli;
 
 import dev.thinkroute.core.Arm;
-import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.eval.dataset.Dataset;
-import dev.thinkroute.eval.dataset.Datasets;
 import dev.thinkroute.eval.dataset.Example;
 import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.eval.run.LiveRunner;
-import dev.thinkroute.eval.run.ResponseCache;
 import dev.thinkroute.eval.run.RunResult;
 import dev.thinkroute.core.score.Scorers;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.learn.outcome.OutcomeLog;
 import dev.thinkroute.learn.outcome.Provenance;
-import dev.thinkroute.llm.Upstream;
-import dev.thinkroute.llm.replay.MissingDataException;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
@@ -22,14 +17,10 @@ import picocli.CommandLine.Spec;
 
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 
 /** {@code thinkroute collect}: run a benchmark through chosen arms of a live pool and write the outcome log. */
 @Command(name = "collect", mixinStandardHelpOptions = true,
@@ -78,59 +69,20 @@ final class CollectCommand implements Callable<Integer> {
         PrintWriter o = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         GatewayConfig cfg = Setup.load(config);
-        Dataset ds;
-        try {
-            ds = Datasets.get(dataset);
-        } catch (NoSuchElementException | IllegalArgumentException e) {
-            throw new CliException(e.getMessage());
-        }
+        Dataset ds = LiveSetup.dataset(dataset);
         Path root = Setup.data(data, cfg).root();
-        Loaded loaded;
-        try {
-            loaded = ds.load(root);
-        } catch (MissingDataException e) {
-            throw new CliException(e.getMessage());
-        }
-        if (!loaded.skipped().isEmpty()) {
-            err.println(dataset + ": skipped " + loaded.skipped().size() + " rows, e.g. " + loaded.skipped().getFirst());
-        }
-        List<Example> examples = limit == null ? loaded.examples() : loaded.examples().subList(0, Math.min(limit, loaded.examples().size()));
-        List<Arm> chosen = new ArrayList<>();
-        if (arms == null) {
-            chosen.addAll(cfg.pool().arms());
-        } else {
-            for (String label : arms) {
-                Arm arm;
-                try {
-                    arm = Arm.parse(label.trim());
-                } catch (IllegalArgumentException e) {
-                    throw new CliException("--arms: " + e.getMessage());
-                }
-                cfg.pool().problemWith(arm).ifPresent(p -> { throw new CliException("--arms: " + p); });
-                chosen.add(arm);
-            }
-        }
-        Function<ModelCard, Upstream> factory = Setup.upstreams(cfg, () -> root);
-        Map<String, Upstream> upstreams = new LinkedHashMap<>();
-        for (Arm arm : chosen) upstreams.computeIfAbsent(arm.model(), m -> factory.apply(cfg.pool().require(m)));
+        Loaded loaded = LiveSetup.load(ds, root, limit, err);
+        List<Example> examples = loaded.examples();
+        List<Arm> chosen = LiveSetup.arms(cfg, arms);
 
         Path dir = runDir != null ? runDir : Path.of("target", "runs", dataset);
         Path log = out != null ? out : Path.of("target", "outcomes", dataset + "-collected.jsonl");
         err.printf(Locale.ROOT, "collecting %s: %d questions × %d arms (%s), concurrency %d, cache %s%n", dataset, examples.size(), chosen.size(),
                 String.join(", ", chosen.stream().map(Arm::label).toList()), concurrency, dir.toAbsolutePath());
-        Progress bar = new Progress(err, "collect " + dataset);
-        RunResult result;
-        try (ResponseCache cache = ResponseCache.open(dir)) {
-            cache.warnings().forEach(w -> err.println("cache: " + w));
-            LiveRunner.Options d = LiveRunner.Options.DEFAULTS;
-            LiveRunner runner = new LiveRunner(upstreams, cache,
-                    new LiveRunner.Options(concurrency, d.maxAttempts(), d.baseBackoff(), d.maxBackoff(), d.seed(), maxTokens, d.retryFailed()),
-                    p -> bar.update(p.done(), p.total()));
-            result = runner.run(dataset, examples, Scorers.get(ds.scorer()), chosen);
-        } finally {
-            bar.finish();
-            upstreams.values().forEach(Upstream::close);
-        }
+        LiveRunner.Options d = LiveRunner.Options.DEFAULTS;
+        RunResult result = LiveSetup.run(cfg, () -> root, chosen.stream().map(Arm::model).toList(), dir,
+                LiveSetup.options(concurrency, d.maxAttempts(), d.seed(), maxTokens), err, "collect " + dataset,
+                runner -> runner.run(dataset, examples, Scorers.get(ds.scorer()), chosen));
         var outcomes = result.toOutcomes(dataset, RunResult.SOURCE, !noResponses);
         Provenance provenance = new Provenance("collect", dataset, root.toString(), List.of(), "usage reported by each upstream (estimated where "
                 + "it reported none) × the model card's prices", Map.of(), List.of("config " + config.toAbsolutePath()),

@@ -8,15 +8,12 @@ import dev.thinkroute.core.route.CostAwarePolicy;
 import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.core.route.Router;
 import dev.thinkroute.eval.dataset.Dataset;
-import dev.thinkroute.eval.dataset.Datasets;
 import dev.thinkroute.eval.dataset.Example;
 import dev.thinkroute.eval.dataset.JsonDataset;
 import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.eval.report.EvalReport;
 import dev.thinkroute.eval.report.HtmlReport;
 import dev.thinkroute.eval.run.Evaluation;
-import dev.thinkroute.eval.run.LiveRunner;
-import dev.thinkroute.eval.run.ResponseCache;
 import dev.thinkroute.core.score.Scorers;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.learn.artifact.RouterArtifact;
@@ -28,8 +25,6 @@ import dev.thinkroute.learn.report.RouterComparison;
 import dev.thinkroute.learn.router.Encoders;
 import dev.thinkroute.learn.router.LearnedRouter;
 import dev.thinkroute.learn.train.AlphaSweep;
-import dev.thinkroute.llm.Upstream;
-import dev.thinkroute.llm.replay.MissingDataException;
 import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -44,14 +39,11 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.NoSuchElementException;
 import java.util.Set;
 import java.util.concurrent.Callable;
-import java.util.function.Function;
 import java.util.function.IntFunction;
 
 /**
@@ -191,9 +183,12 @@ final class EvalCommand implements Callable<Integer> {
         List<Outcome> lines = new ArrayList<>();
         if (isLog) {
             if (!Files.isRegularFile(asFile)) throw new CliException("--replay " + source.replay + ": no such file");
-            in = LearnInputs.logs(asFile, testLog, err);
-            lines.addAll(LearnInputs.read(asFile, new PrintWriter(java.io.Writer.nullWriter())));
-            if (testLog != null) lines.addAll(LearnInputs.read(testLog, new PrintWriter(java.io.Writer.nullWriter())));
+            // Read once: the matrix is built from these lines, and replay looks latency and reasoning tokens up in them.
+            List<Outcome> train = LearnInputs.read(asFile, err);
+            List<Outcome> test = testLog == null ? null : LearnInputs.read(testLog, err);
+            in = LearnInputs.logs(asFile, train, testLog, test);
+            lines.addAll(train);
+            if (test != null) lines.addAll(test);
         } else {
             in = LearnInputs.dataset(source.replay, Setup.dataRoot(paths.data), err);
         }
@@ -299,24 +294,16 @@ final class EvalCommand implements Callable<Integer> {
         if (fields != null && source.file == null) throw new CliException("--fields goes with --file");
         GatewayConfig cfg = Setup.load(config);
         Path root = source.file != null ? null : Setup.data(paths.data, cfg).root();
-        Dataset ds = source.file != null ? fileDataset() : named(source.dataset);
+        Dataset ds = source.file != null ? fileDataset() : LiveSetup.dataset(source.dataset);
         String scorerName = scorer != null ? scorer : ds.scorer();
         try {
             Scorers.get(scorerName);
         } catch (RuntimeException e) {
             throw new CliException("--scorer: " + e.getMessage());
         }
-        Loaded loaded;
-        try {
-            loaded = ds.load(root == null ? Path.of("").toAbsolutePath() : root);
-        } catch (MissingDataException e) {
-            throw new CliException(e.getMessage());
-        } catch (RuntimeException e) {
-            throw new CliException(ds.name() + ": " + e.getMessage());
-        }
+        Loaded loaded = LiveSetup.load(ds, root == null ? Path.of("").toAbsolutePath() : root, limit, err);
         List<String> skipped = loaded.skipped();
-        if (!skipped.isEmpty()) err.println(ds.name() + ": skipped " + skipped.size() + " rows without a question or an answer, e.g. " + skipped.getFirst());
-        List<Example> examples = limit == null ? loaded.examples() : loaded.examples().subList(0, Math.min(limit, loaded.examples().size()));
+        List<Example> examples = loaded.examples();
         if (examples.isEmpty()) throw new CliException(ds.name() + ": no questions to ask");
         List<Evaluation.Item> items = examples.stream().map(e -> new Evaluation.Item(e.id(), e.question(), e)).toList();
 
@@ -336,50 +323,18 @@ final class EvalCommand implements Callable<Integer> {
         }
         if (contestants.isEmpty()) throw new CliException("nothing to evaluate: no profiles and --arms none");
 
-        Function<ModelCard, Upstream> factory = Setup.upstreams(cfg, () -> root);
-        Map<String, Upstream> upstreams = new LinkedHashMap<>();
-        for (ModelCard card : cfg.pool().cards()) upstreams.put(card.name(), factory.apply(card));
         Path dir = runDir != null ? runDir : Path.of("target", "runs", ds.name());
         err.printf(Locale.ROOT, "evaluating %s live: %d questions, %d contestants, concurrency %d, responses cached in %s%n",
                 ds.name(), items.size(), contestants.size(), concurrency, dir.toAbsolutePath());
-        Progress bar = new Progress(err, "asking " + ds.name());
-        Evaluation.Result result;
-        try (ResponseCache cache = ResponseCache.open(dir)) {
-            cache.warnings().forEach(w -> err.println("cache: " + w));
-            LiveRunner.Options d = LiveRunner.Options.DEFAULTS;
-            LiveRunner runner = new LiveRunner(upstreams, cache, new LiveRunner.Options(concurrency, retries + 1, d.baseBackoff(),
-                    d.maxBackoff(), seed, maxTokens, d.retryFailed()), p -> bar.update(p.done(), p.total()));
-            result = Evaluation.live(ds.name(), items, contestants, runner, Scorers.get(scorerName), skipped);
-        } finally {
-            bar.finish();
-            upstreams.values().forEach(Upstream::close);
-        }
+        Evaluation.Result result = LiveSetup.run(cfg, () -> root, cfg.pool().cards().stream().map(ModelCard::name).toList(), dir,
+                LiveSetup.options(concurrency, retries + 1, seed, maxTokens), err, "asking " + ds.name(),
+                runner -> Evaluation.live(ds.name(), items, contestants, runner, Scorers.get(scorerName), skipped));
         return report(result, "live: " + items.size() + " questions of " + ds.name() + " through " + config.getFileName(), sweeps);
     }
 
     private List<Arm> singleArms(GatewayConfig cfg) {
-        if (arms == null) return cfg.pool().arms();
-        if (arms.size() == 1 && arms.getFirst().equals("none")) return List.of();
-        List<Arm> chosen = new ArrayList<>();
-        for (String label : arms) {
-            Arm arm;
-            try {
-                arm = Arm.parse(label.trim());
-            } catch (IllegalArgumentException e) {
-                throw new CliException("--arms: " + e.getMessage());
-            }
-            cfg.pool().problemWith(arm).ifPresent(p -> { throw new CliException("--arms: " + p); });
-            chosen.add(arm);
-        }
-        return chosen;
-    }
-
-    private Dataset named(String n) {
-        try {
-            return Datasets.get(n);
-        } catch (NoSuchElementException | IllegalArgumentException e) {
-            throw new CliException("--dataset: " + e.getMessage());
-        }
+        if (arms != null && arms.size() == 1 && arms.getFirst().equals("none")) return List.of();
+        return LiveSetup.arms(cfg, arms);
     }
 
     private Dataset fileDataset() {

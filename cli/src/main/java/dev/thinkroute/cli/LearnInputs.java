@@ -74,9 +74,13 @@ final class LearnInputs {
 
     /** Outcome-log files: one to train on and optionally one to test on. */
     static Loaded logs(Path log, Path testLog, PrintWriter err) {
-        List<Outcome> train = read(log, err);
+        return logs(log, read(log, err), testLog, testLog == null ? null : read(testLog, err));
+    }
+
+    /** {@link #logs(Path, Path, PrintWriter)} over outcomes the caller has already read (it needs the lines too). */
+    static Loaded logs(Path log, List<Outcome> train, Path testLog, List<Outcome> test) {
         if (testLog == null) return whole(log.getFileName().toString(), train, List.of(Provenance.SourceFile.of(null, log)));
-        return withTest(log.getFileName().toString(), train, read(testLog, err),
+        return withTest(log.getFileName().toString(), train, test,
                 "train on " + log.getFileName() + ", measure on " + testLog.getFileName(),
                 List.of(Provenance.SourceFile.of(null, log), Provenance.SourceFile.of(null, testLog)));
     }

@@ -49,8 +49,15 @@ public final class MemoizedQualityModel implements QualityModel {
 
     @Override
     public double[] predict(float[] embedding) {
-        // A copy out, so a caller that writes into the answer cannot change what the next caller gets.
-        return memo.computeIfAbsent(Key.of(embedding.clone()), k -> inner.predict(k.v())).clone();
+        // Looked up by the caller's array; only a miss copies it into the memo (an α sweep hits hundreds of times per
+        // question). A copy out, so a caller that writes into the answer cannot change what the next caller gets.
+        double[] known = memo.get(Key.of(embedding));
+        if (known == null) {
+            known = inner.predict(embedding);
+            double[] raced = memo.putIfAbsent(Key.of(embedding.clone()), known);
+            if (raced != null) known = raced;
+        }
+        return known.clone();
     }
 
     @Override
