@@ -6,6 +6,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Usage;
+import dev.thinkroute.core.route.MultiRound;
+import dev.thinkroute.core.route.MultiRound.Settings;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
 import dev.thinkroute.llm.Upstream;
@@ -21,7 +23,8 @@ import java.util.Objects;
  * Runs the Router-R1 loop for one question: the policy model thinks, asks a named candidate a sub-question
  * (generation stops at {@code </search>}), reads the reply appended as {@code <information>…</information>}, and
  * goes on until it answers, the round limit, or the budget. Every call is accounted per round (arm, sub-question,
- * tokens, latency, USD, and the size-weighted token cost of the Router-R1 paper: tokens × billions of parameters).
+ * tokens, latency, USD, and the size-weighted token cost of the Router-R1 paper: an asked model's output tokens ×
+ * its billions of parameters).
  *
  * <p>Defined behaviour for what goes wrong, and nothing loops forever:
  * <ul>
@@ -47,33 +50,24 @@ public final class Orchestrator {
         }
     }
 
-    /**
-     * @param maxRounds      sub-questions at most (default 4)
-     * @param calleeMaxTokens {@code max_tokens} of each candidate's reply (default 512)
-     * @param policyMaxTokens {@code max_tokens} of each policy turn
-     * @param maxCostUsd     stop once this much is spent (∞: no cap)
-     * @param maxTokens      stop once this many tokens are spent (0: no cap)
-     */
-    public record Settings(int maxRounds, int calleeMaxTokens, int policyMaxTokens, double maxCostUsd, long maxTokens) {
-        public static final Settings DEFAULTS = new Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 0);
-
-        public Settings {
-            if (maxRounds < 1) throw new IllegalArgumentException("maxRounds must be at least 1, got " + maxRounds);
-            if (calleeMaxTokens < 1 || policyMaxTokens < 1) throw new IllegalArgumentException("max tokens must be positive");
-            if (!(maxCostUsd > 0)) throw new IllegalArgumentException("maxCostUsd must be positive, got " + maxCostUsd);
-            if (maxTokens < 0) throw new IllegalArgumentException("maxTokens must be >= 0, got " + maxTokens);
-        }
-    }
-
     /** One call of the loop: the policy's turn, or a candidate's reply to a sub-question. */
     public record Round(int index, String role, Arm arm, String question, String reply, Usage usage, double costUsd,
                         double sizeWeightedCost, long latencyMs, List<String> repairs, String error) {
     }
 
+    /** Told of each call as soon as it is done (the gateway streams them as progress). */
+    @FunctionalInterface
+    public interface Listener {
+        Listener NONE = round -> { };
+
+        void called(Round round);
+    }
+
     /**
      * @param stop      {@code answer}, {@code round-limit}, {@code budget} or {@code fallback}
      * @param totalCost USD of every call, policy included
-     * @param totalSizeWeighted Σ tokens × billions of parameters (models without a size count as 1)
+     * @param totalSizeWeighted the paper's cost: Σ over the asked models (candidates and fallback, not the policy) of
+     *                  output tokens × billions of parameters (a model without a size counts as 1)
      */
     public record Result(String answer, String stop, List<Round> calls, double totalCost, long totalTokens,
                          double totalSizeWeighted, String transcript) {
@@ -117,9 +111,30 @@ public final class Orchestrator {
         return s.toString();
     }
 
+    /**
+     * Builds the loop a {@link MultiRound} profile describes.
+     *
+     * @param cards     each model's card by name
+     * @param upstreams each model's upstream by name
+     */
+    public static Orchestrator of(MultiRound profile, java.util.function.Function<String, ModelCard> cards,
+                                  java.util.function.Function<String, Upstream> upstreams, Settings settings) {
+        java.util.function.BiFunction<String, Arm, Candidate> candidate = (name, arm) ->
+                new Candidate(name, arm, cards.apply(arm.model()), upstreams.apply(arm.model()));
+        List<Candidate> asked = new ArrayList<>();
+        profile.candidates().forEach((name, arm) -> asked.add(candidate.apply(name, arm)));
+        return new Orchestrator(candidate.apply(profile.policy().model(), profile.policy()), asked,
+                candidate.apply(profile.fallback().model(), profile.fallback()), settings);
+    }
+
     /** Runs the loop for {@code question}. Upstream failures of the policy itself are thrown: nothing else can go on. */
     public Result run(String question) throws UpstreamException {
-        List<Round> calls = new ArrayList<>();
+        return run(question, Listener.NONE);
+    }
+
+    /** {@link #run(String)}, telling {@code listener} of each call as it ends. */
+    public Result run(String question, Listener listener) throws UpstreamException {
+        List<Round> calls = new Calls(listener);
         StringBuilder transcript = new StringBuilder();
         String lastReply = null;
         boolean corrected = false;
@@ -127,7 +142,7 @@ public final class Orchestrator {
         while (true) {
             if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
             ChatResult turnResult = policyTurn(question, transcript, calls, null);
-            String turnText = turnResult.content() == null ? "" : turnResult.content();
+            String turnText = text(turnResult);
             Turn turn = Turn.parse(turnText, candidates.keySet());
             switch (turn) {
                 case Turn.Answer a -> {
@@ -147,13 +162,13 @@ public final class Orchestrator {
                     transcript.append(text.endsWith("</search>") ? text : text + " </search>").append('\n');
                     String reply = ask(who, s, calls);
                     if (reply != null) lastReply = reply;
-                    transcript.append("<information>").append(reply != null ? reply : "(" + who.name() + " gave no answer)")
+                    transcript.append("<information>").append(reply != null ? untagged(reply) : "(" + who.name() + " gave no answer)")
                             .append("</information>\n");
                     if (++asked >= settings.maxRounds()) {
                         if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
                         // One last turn, told to answer now; whatever it is, the loop ends.
                         ChatResult last = policyTurn(question, transcript, calls, "You have asked enough; give your final answer now.");
-                        String lastText = last.content() == null ? "" : last.content();
+                        String lastText = text(last);
                         transcript.append(lastText.strip()).append('\n');
                         Turn end = Turn.parse(lastText, candidates.keySet());
                         return end instanceof Turn.Answer a ? finish(a.answer(), "round-limit", calls, transcript)
@@ -178,8 +193,19 @@ public final class Orchestrator {
         body.putArray("stop").add("</search>");
         body.put("max_tokens", settings.policyMaxTokens());
         ChatResult r = policy.upstream().complete(new ChatCall(policy.card(), policy.arm().thinking(), body));
-        calls.add(round(calls.size(), "policy", policy, null, r.content(), r, List.of(), null));
+        calls.add(round(calls.size(), "policy", policy, null, text(r), r, List.of(), null));
         return r;
+    }
+
+    /**
+     * The policy's turn as it wrote it, {@code <think>} included: upstreams split inline thinking off the content (a
+     * vLLM reasoning parser, or the OpenAI dialect's own splitter), which would drop it from the transcript the policy
+     * continues and hide an answer written inside it.
+     */
+    private static String text(ChatResult r) {
+        String content = r.content() == null ? "" : r.content();
+        if (r.reasoning() == null || r.reasoning().isBlank()) return content;
+        return "<think>" + r.reasoning().strip() + "</think>\n" + content.strip();
     }
 
     /** Asks a candidate; {@code null} when it failed or said nothing (the round records which). */
@@ -212,11 +238,39 @@ public final class Orchestrator {
         }
     }
 
+    private static final java.util.regex.Pattern PROTOCOL_TAG = java.util.regex.Pattern.compile("</?(think|search|answer|information)>");
+
+    /**
+     * A reply without the protocol's tags: a candidate that writes {@code <answer>42</answer>} (many are prompted to)
+     * must not look, inside the policy's transcript, like an answer or a search of the policy's own. The round keeps
+     * the reply as it came.
+     */
+    static String untagged(String reply) {
+        return PROTOCOL_TAG.matcher(reply).replaceAll(" ").replaceAll(" {2,}", " ").strip();
+    }
+
+    /** The calls so far; each one added is told to the listener. */
+    private static final class Calls extends ArrayList<Round> {
+        private final Listener listener;
+
+        Calls(Listener listener) {
+            this.listener = Objects.requireNonNull(listener, "listener");
+        }
+
+        @Override
+        public boolean add(Round round) {
+            super.add(round);
+            listener.called(round);
+            return true;
+        }
+    }
+
     private static Round round(int index, String role, Candidate who, String question, String reply, ChatResult r, List<String> repairs,
                                String error) {
         Usage u = r.usage() == null ? Usage.ZERO : r.usage();
         double size = who.card().paramsBillions() == null ? 1 : who.card().paramsBillions();
-        return new Round(index, role, who.arm(), question, reply, u, who.card().cost(u), size * (u.inputTokens() + u.outputTokens()),
+        // The paper's size-weighted cost of an asked model; the policy's own generation is not part of it.
+        return new Round(index, role, who.arm(), question, reply, u, who.card().cost(u), role.equals("policy") ? 0 : size * u.outputTokens(),
                 r.latencyMs(), repairs, error);
     }
 

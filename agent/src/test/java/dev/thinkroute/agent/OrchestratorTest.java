@@ -9,6 +9,7 @@ import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Prices;
 import dev.thinkroute.core.ThinkingSupport;
 import dev.thinkroute.core.Usage;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
 import dev.thinkroute.llm.StreamSink;
@@ -30,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class OrchestratorTest {
 
     /** An upstream that answers from a script, or fails when the script says {@code null}. */
-    static final class Scripted implements Upstream {
+    static class Scripted implements Upstream {
         final ModelCard card;
         final Deque<String> replies = new ArrayDeque<>();
         final List<ObjectNode> asked = new ArrayList<>();
@@ -64,7 +65,7 @@ class OrchestratorTest {
         }
     }
 
-    static Orchestrator orchestrator(Scripted policy, List<Scripted> candidates, Orchestrator.Settings s) {
+    static Orchestrator orchestrator(Scripted policy, List<Scripted> candidates, MultiRound.Settings s) {
         return new Orchestrator(policy.candidate(), candidates.stream().map(Scripted::candidate).toList(), candidates.getLast().candidate(), s);
     }
 
@@ -76,7 +77,7 @@ class OrchestratorTest {
                 "<think>Done.</think>\n<answer>1946</answer>");
         Scripted small = new Scripted("small", 7.0, "1946");
         Scripted big = new Scripted("big", 70.0, "Steven Spielberg");
-        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("In what year was the director of Jaws born?");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("In what year was the director of Jaws born?");
 
         assertThat(r.answer()).isEqualTo("1946");
         assertThat(r.stop()).isEqualTo("answer");
@@ -96,17 +97,18 @@ class OrchestratorTest {
         assertThat(second.at("/messages/0/content").asText()).contains("- small: small knows things (7.0B parameters)", "- big:");
         assertThat(big.asked.getFirst().at("/messages/0/content").asText()).isEqualTo("Who directed Jaws?");
         assertThat(big.asked.getFirst().path("max_tokens").asInt()).isEqualTo(512);
-        // Accounting: 5 calls of 100 in + 10 out at $1/$2 per 1M; size-weighted by billions of parameters.
+        // Accounting: 5 calls of 100 in + 10 out at $1/$2 per 1M; the paper's cost weighs the asked models' output
+        // tokens by their billions of parameters.
         assertThat(r.totalCost()).isCloseTo(5 * (100 * 1.0 + 10 * 2.0) / 1e6, org.assertj.core.data.Offset.offset(1e-12));
         assertThat(r.totalTokens()).isEqualTo(550);
-        assertThat(r.totalSizeWeighted()).isEqualTo(110 * (7 + 70 + 7 + 7 + 7));
+        assertThat(r.totalSizeWeighted()).isEqualTo(10 * (70 + 7));
     }
 
     @Test
     void aMalformedTurnIsCorrectedOnceThenFallsBackToOneRound() throws Exception {
         Scripted policy = new Scripted("policy", 7.0, "I think it is 1946.", "Still 1946, I believe.");
         Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "1946");
-        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("When was Spielberg born?");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("When was Spielberg born?");
         assertThat(r.stop()).isEqualTo("fallback");
         assertThat(r.answer()).isEqualTo("1946");
         assertThat(r.calls()).extracting(Orchestrator.Round::role).containsExactly("policy", "policy", "fallback");
@@ -119,7 +121,7 @@ class OrchestratorTest {
         Scripted policy = new Scripted("policy", 7.0, "<search> Who directed Jaws? </search>", "<search> big: Who directed Jaws?",
                 "<answer>Steven Spielberg</answer>");
         Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "Steven Spielberg");
-        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("Who directed Jaws?");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
         assertThat(r.stop()).isEqualTo("answer");
         assertThat(r.answer()).isEqualTo("Steven Spielberg");
     }
@@ -129,7 +131,7 @@ class OrchestratorTest {
         Scripted policy = new Scripted("policy", 7.0, "<search> small: Who directed Jaws?", "<search> big: Who directed Jaws?",
                 "<answer>Steven Spielberg</answer>");
         Scripted small = new Scripted("small", 7.0, (String) null), big = new Scripted("big", 70.0, "Steven Spielberg");
-        Orchestrator.Result r = orchestrator(policy, List.of(small, big), Orchestrator.Settings.DEFAULTS).run("Who directed Jaws?");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
         assertThat(r.answer()).isEqualTo("Steven Spielberg");
         assertThat(r.calls().get(1).error()).isEqualTo("small answered 500");
         assertThat(r.transcript()).contains("<information>(small gave no answer)</information>");
@@ -139,7 +141,7 @@ class OrchestratorTest {
     void theRoundLimitAsksForTheFinalAnswerOnceAndNeverLoops() throws Exception {
         Scripted policy = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<answer>42</answer>");
         Scripted small = new Scripted("small", 7.0, "x", "y"), big = new Scripted("big", 70.0);
-        Orchestrator.Result r = orchestrator(policy, List.of(small, big), new Orchestrator.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0))
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), new MultiRound.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0))
                 .run("?");
         assertThat(r.stop()).isEqualTo("round-limit");
         assertThat(r.answer()).isEqualTo("42");
@@ -148,7 +150,7 @@ class OrchestratorTest {
         Scripted stubborn = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<search> small: c?");
         Scripted small2 = new Scripted("small", 7.0, "x", "y");
         Orchestrator.Result r2 = orchestrator(stubborn, List.of(small2, new Scripted("big", 70.0)),
-                new Orchestrator.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0)).run("?");
+                new MultiRound.Settings(2, 512, 1024, Double.POSITIVE_INFINITY, 0)).run("?");
         assertThat(r2.stop()).isEqualTo("round-limit");
         assertThat(r2.answer()).as("the best answer so far: the last reply").isEqualTo("y");
         assertThat(r2.subQuestions()).isEqualTo(2);
@@ -160,15 +162,44 @@ class OrchestratorTest {
         Scripted small = new Scripted("small", 7.0, "first reply", "second reply");
         // Each call costs $0.00012; the budget is spent after the first round (policy + candidate).
         Orchestrator.Result r = orchestrator(policy, List.of(small, new Scripted("big", 70.0)),
-                new Orchestrator.Settings(4, 512, 1024, 0.0002, 0)).run("?");
+                new MultiRound.Settings(4, 512, 1024, 0.0002, 0)).run("?");
         assertThat(r.stop()).isEqualTo("budget");
         assertThat(r.answer()).isEqualTo("first reply");
         assertThat(r.calls()).hasSize(2);
 
         Orchestrator.Result byTokens = orchestrator(new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?"),
                 List.of(new Scripted("small", 7.0, "only"), new Scripted("big", 70.0)),
-                new Orchestrator.Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 200)).run("?");
+                new MultiRound.Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 200)).run("?");
         assertThat(byTokens.stop()).isEqualTo("budget");
         assertThat(byTokens.totalTokens()).isEqualTo(220);
+    }
+
+    @Test
+    void aCandidatesProtocolTagsDoNotReachThePolicysTranscript() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<think>Ask.</think>\n<search> big: Who directed Jaws?", "<answer>Steven Spielberg</answer>");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "<think>Easy.</think><answer>Steven Spielberg</answer>");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
+        assertThat(r.transcript()).contains("<information>Easy. Steven Spielberg</information>");
+        assertThat(r.calls().get(1).reply()).isEqualTo("<think>Easy.</think><answer>Steven Spielberg</answer>");
+        assertThat(Rewards.format(r.transcript(), java.util.Set.of("small", "big"))).isZero();
+    }
+
+    @Test
+    void aThinkBlockTheDialectSplitOffAsReasoningStaysInTheTranscript() throws Exception {
+        // Served with a reasoning parser (or read by a dialect that splits <think>), the policy's thinking comes back apart.
+        Scripted policy = new Scripted("policy", 7.0, "<search> big: Who directed Jaws?", "<answer>Steven Spielberg</answer>") {
+            @Override
+            public ChatResult complete(ChatCall call) throws UpstreamException {
+                ChatResult r = super.complete(call);
+                return new ChatResult(r.content(), "I should ask.", null, "stop", r.usage(), r.latencyMs(), null);
+            }
+        };
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "Steven Spielberg");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
+        assertThat(r.transcript()).startsWith("<think>I should ask.</think>\n<search> big: Who directed Jaws? </search>")
+                .endsWith("<think>I should ask.</think>\n<answer>Steven Spielberg</answer>\n");
+        assertThat(r.calls().getFirst().reply()).isEqualTo("<think>I should ask.</think>\n<search> big: Who directed Jaws?");
+        assertThat(policy.asked.get(1).at("/messages/2/content").asText()).startsWith("<think>I should ask.</think>");
+        assertThat(Rewards.format(r.transcript(), java.util.Set.of("small", "big"))).isZero();
     }
 }

@@ -1,12 +1,18 @@
 package dev.thinkroute.cli;
 
+import dev.thinkroute.agent.Orchestrator;
+import dev.thinkroute.agent.Rewards;
+import dev.thinkroute.agent.TrajectoryWriter;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Outcome;
 import dev.thinkroute.core.metric.OutcomeMatrix;
 import dev.thinkroute.core.route.CostAwarePolicy;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.core.route.Router;
+import dev.thinkroute.core.score.Scorer;
+import dev.thinkroute.core.score.Scorers;
 import dev.thinkroute.eval.dataset.Dataset;
 import dev.thinkroute.eval.dataset.Example;
 import dev.thinkroute.eval.dataset.JsonDataset;
@@ -14,7 +20,7 @@ import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.eval.report.EvalReport;
 import dev.thinkroute.eval.report.HtmlReport;
 import dev.thinkroute.eval.run.Evaluation;
-import dev.thinkroute.core.score.Scorers;
+import dev.thinkroute.eval.run.MultiRoundRun;
 import dev.thinkroute.gateway.config.GatewayConfig;
 import dev.thinkroute.learn.artifact.RouterArtifact;
 import dev.thinkroute.learn.embed.CachedEncoder;
@@ -39,6 +45,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -143,6 +150,14 @@ final class EvalCommand implements Callable<Integer> {
 
     @Option(names = "--no-html", description = "Skip the HTML report and PNG plot.")
     boolean noHtml;
+
+    @Option(names = "--reward-alpha", paramLabel = "A", defaultValue = "0", description = "Multi-round profiles: the Router-R1 cost "
+            + "coefficient α in [0, 1] of the rewards in the exported trajectories (default: ${DEFAULT-VALUE}, quality only, as the paper's default).")
+    double rewardAlpha;
+
+    @Option(names = "--reward-cost", paramLabel = "BASIS", defaultValue = "size", description = "Multi-round profiles: the raw cost the "
+            + "cost reward normalises: size (output tokens × billions of parameters, the paper's) or usd (default: ${DEFAULT-VALUE}).")
+    String rewardCost;
 
     @Mixin
     DataOptions paths;
@@ -312,24 +327,66 @@ final class EvalCommand implements Callable<Integer> {
         for (Arm arm : singleArms(cfg)) contestants.add(Evaluation.Contestant.always(arm));
         List<String> names = profiles != null ? profiles : new ArrayList<>(cfg.profiles().keySet());
         Set<String> sweeps = new HashSet<>();
+        List<MultiRound> loops = new ArrayList<>();
         for (String n : names) {
             Profile p = cfg.profile(n.trim()).orElseThrow(() -> new CliException("--profiles: no profile '" + n + "' in " + config
                     + "; it has " + String.join(", ", cfg.profiles().keySet())));
             Router router = p.router();
+            if (router instanceof MultiRound m) {
+                loops.add(m);
+                continue;
+            }
             List<Double> as = router.acceptsConstraints() ? asked : List.of();
             if (alpha != null && alpha.contains("sweep") && router.acceptsConstraints()) sweeps.add(p.name());
             if (as.isEmpty()) contestants.add(new Evaluation.Contestant("profile " + p.name(), p.name(), Evaluation.Kind.PROFILE, null, i -> router));
             for (double a : as) contestants.add(new Evaluation.Contestant("profile " + p.name() + " α=" + fmt(a), p.name(), Evaluation.Kind.PROFILE, a, i -> router));
         }
-        if (contestants.isEmpty()) throw new CliException("nothing to evaluate: no profiles and --arms none");
+        if (contestants.isEmpty()) {
+            throw new CliException(loops.isEmpty() ? "nothing to evaluate: no profiles and --arms none"
+                    : "a multi-round profile is measured beside single arms (they give the oracle and random routing): leave out --arms none");
+        }
+        if (!(rewardAlpha >= 0 && rewardAlpha <= 1)) throw new CliException("--reward-alpha must be in [0, 1], got " + rewardAlpha);
+        Rewards.CostBasis basis = switch (rewardCost) {
+            case "size" -> Rewards.CostBasis.SIZE_WEIGHTED;
+            case "usd" -> Rewards.CostBasis.USD;
+            default -> throw new CliException("--reward-cost: expected size or usd, got '" + rewardCost + "'");
+        };
 
         Path dir = runDir != null ? runDir : Path.of("target", "runs", ds.name());
-        err.printf(Locale.ROOT, "evaluating %s live: %d questions, %d contestants, concurrency %d, responses cached in %s%n",
-                ds.name(), items.size(), contestants.size(), concurrency, dir.toAbsolutePath());
+        err.printf(Locale.ROOT, "evaluating %s live: %d questions, %d contestants%s, concurrency %d, responses cached in %s%n",
+                ds.name(), items.size(), contestants.size(), loops.isEmpty() ? "" : " and " + loops.size() + " multi-round profiles",
+                concurrency, dir.toAbsolutePath());
+        Scorer scoring = Scorers.get(scorerName);
+        Map<String, Orchestrator> orchestrators = new LinkedHashMap<>();
         Evaluation.Result result = LiveSetup.run(cfg, () -> root, cfg.pool().cards().stream().map(ModelCard::name).toList(), dir,
-                LiveSetup.options(concurrency, retries + 1, seed, maxTokens), err, "asking " + ds.name(),
-                runner -> Evaluation.live(ds.name(), items, contestants, runner, Scorers.get(scorerName), skipped));
-        return report(result, "live: " + items.size() + " questions of " + ds.name() + " through " + config.getFileName(), sweeps);
+                LiveSetup.options(concurrency, retries + 1, seed, maxTokens), err, "asking " + ds.name(), runner -> {
+                    Evaluation.Result r = Evaluation.live(ds.name(), items, contestants, runner, scoring, skipped);
+                    for (MultiRound m : loops) {
+                        Orchestrator o = Orchestrator.of(m, model -> runner.card(model), runner::upstream, m.settings());
+                        orchestrators.put(m.profile(), o);
+                        Progress bar = new Progress(err, "multi-round " + m.profile());
+                        try {
+                            List<MultiRoundRun.Answer> answers = MultiRoundRun.run(o, items, scoring, concurrency, p -> bar.update(p.done(), p.total()));
+                            r = r.withMultiRound("profile " + m.profile() + " (multi-round)", m.profile(), answers);
+                        } finally {
+                            bar.finish();
+                        }
+                    }
+                    return r;
+                });
+        int code = report(result, "live: " + items.size() + " questions of " + ds.name() + " through " + config.getFileName(), sweeps);
+        for (Evaluation.MultiRoundEntry e : result.multiRound()) {
+            MultiRound m = loops.stream().filter(l -> l.profile().equals(e.group())).findFirst().orElseThrow();
+            List<TrajectoryWriter.Trajectory> batch = e.answers().stream().filter(a -> !a.failed())
+                    .map(a -> new TrajectoryWriter.Trajectory(a.item().id(), ds.name(), a.item().text(), a.item().example().gold(), a.result()))
+                    .toList();
+            Path file = out.resolve(stem(result) + "-trajectories-" + e.group().replaceAll("[^A-Za-z0-9._-]", "_") + ".jsonl");
+            new TrajectoryWriter(m.candidates().keySet(), rewardAlpha, basis, orchestrators.get(m.profile()).systemPrompt()).write(batch, file);
+            stdout.printf(Locale.ROOT, "trajectories of %s: %s (%d, rewards at α=%s, cost basis %s)%n", e.group(), file.toAbsolutePath(),
+                    batch.size(), fmt(rewardAlpha), basis.label());
+        }
+        stdout.flush();
+        return code;
     }
 
     private List<Arm> singleArms(GatewayConfig cfg) {
@@ -380,7 +437,7 @@ final class EvalCommand implements Callable<Integer> {
     private int report(Evaluation.Result result, String protocol, Set<String> sweeps) throws IOException {
         EvalReport report = EvalReport.of(result, protocol, sweeps);
         print(report);
-        String stem = name != null ? name : "eval-" + result.dataset().replaceFirst("\\.(jsonl|json)$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+        String stem = stem(result);
         Files.createDirectories(out);
         report.writeJson(out.resolve(stem + ".json"));
         report.writeCsv(out.resolve(stem + ".csv"));
@@ -402,17 +459,29 @@ final class EvalCommand implements Callable<Integer> {
         return failures > 0 ? 3 : 0;
     }
 
+    /** The reports' file name stem. */
+    private String stem(Evaluation.Result result) {
+        return name != null ? name : "eval-" + result.dataset().replaceFirst("\\.(jsonl|json)$", "").replaceAll("[^A-Za-z0-9._-]", "_");
+    }
+
     private void print(EvalReport r) {
         RouterComparison.Result c = r.comparison();
         stdout.printf(Locale.ROOT, "%s (%s): %d questions, %s%n", r.dataset(), r.mode(), r.questions(), r.protocol());
-        String head = "%-34s %8s %12s %7s %7s %6s %6s %6s %8s %9s%n";
-        stdout.printf(Locale.ROOT, head, "contestant", "quality", "cost/query", "strong", "think", "ok", "unpars", "failed", "out tok", "p50 ms");
+        boolean f1 = r.shown().stream().anyMatch(s -> !Double.isNaN(s.f1()));
+        String head = "%-34s %8s" + (f1 ? " %7s %7s" : "%s%s") + " %12s %7s %7s %6s %6s %6s %8s %9s%n";
+        stdout.printf(Locale.ROOT, head, "contestant", "quality", f1 ? "EM" : "", f1 ? "F1" : "", "cost/query", "strong", "think", "ok", "unpars", "failed", "out tok", "p50 ms");
         for (Evaluation.Summary s : r.shown()) {
-            stdout.printf(Locale.ROOT, "%-34s %8s %12s %7s %7s %6d %6d %6d %8s %9s%n", clip(s.name()), num(s.quality(), 4), usd(s.meanCost()),
+            stdout.printf(Locale.ROOT, "%-34s %8s" + (f1 ? " %7s %7s" : "%s%s") + " %12s %7s %7s %6d %6d %6d %8s %9s%n", clip(s.name()),
+                    num(s.quality(), 4), f1 ? num(s.em(), 4) : "", f1 ? num(s.f1(), 4) : "", usd(s.meanCost()),
                     pct(s.strongShare()), pct(s.thinkingRate()), s.scored(), s.unparsed(), s.failed(), num(s.outputTokens().mean(), 0),
                     num(s.latencyMs().p50(), 0));
         }
-        stdout.printf(Locale.ROOT, "%-34s %8s %12s%n", "oracle", num(c.oracle().accuracy(), 4), usd(c.oracle().meanCost()));
+        stdout.printf(Locale.ROOT, "%-34s %8s" + (f1 ? " %7s %7s" : "%s%s") + " %12s%n", "oracle", num(c.oracle().accuracy(), 4), "", "",
+                usd(c.oracle().meanCost()));
+        for (EvalReport.MultiRound m : r.multiRound()) {
+            stdout.printf(Locale.ROOT, "%s: %s sub-questions per question, size-weighted cost %s per question; loops ended: %s%n",
+                    m.contestant(), num(m.meanSubQuestions(), 2), num(m.meanSizeWeighted(), 0), m.stops());
+        }
         if (!c.routers().isEmpty()) {
             stdout.println();
             stdout.printf(Locale.ROOT, "%-34s %8s %12s %7s %7s %7s %8s %8s %12s%n", "frontier", "peak", "cost@peak", "APGR", "CPT50", "CPT80", "AIQ", "AIQ/orc", "match-best $");

@@ -6,7 +6,9 @@ import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.metric.OutcomeMatrix;
+import dev.thinkroute.agent.Orchestrator;
 import dev.thinkroute.eval.run.Evaluation;
+import dev.thinkroute.eval.run.MultiRoundRun;
 import dev.thinkroute.learn.report.RouterComparison;
 import dev.thinkroute.learn.train.AlphaSweep;
 
@@ -31,10 +33,11 @@ import java.util.Set;
  * @param contestants every contestant, in evaluation order
  * @param shown       the contestants tables and per-contestant charts show: sweeps are drawn as frontiers and
  *                    represented here by their peak
+ * @param multiRound  the multi-round contestants' own figures (sub-questions, the paper's cost, how loops ended)
  */
 public record EvalReport(String dataset, String mode, String protocol, int questions, List<String> skipped,
                          RouterComparison.Result comparison, List<Evaluation.Summary> contestants,
-                         List<Evaluation.Summary> shown) {
+                         List<Evaluation.Summary> shown, List<MultiRound> multiRound) {
 
     /**
      * @param sweepGroups groups whose members are one router's α sweep: left out of {@link #shown()}
@@ -61,6 +64,14 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
             routers.add(RouterComparison.summarise(g.getKey(), sweep, base.gap(), base.cMin(), base.cMax(), base.aiqOracle(),
                     base.bestSingle(), null, null, 0));
         }
+        // A multi-round profile is one point on the same plane: its quality and its cost, every call counted.
+        for (Evaluation.MultiRoundEntry e : r.multiRound()) {
+            Evaluation.Summary s = e.summary();
+            if (Double.isNaN(s.quality()) || Double.isNaN(s.meanCost())) continue;
+            List<AlphaSweep.Point> point = List.of(new AlphaSweep.Point(Double.NaN, s.quality(), s.meanCost(), new double[m.armCount()]));
+            routers.add(RouterComparison.summarise(e.group(), point, base.gap(), base.cMin(), base.cMax(), base.aiqOracle(),
+                    base.bestSingle(), null, null, 0));
+        }
         RouterComparison.Result comparison = new RouterComparison.Result(r.dataset(), protocol, m.size(),
                 m.arms().stream().map(Arm::label).toList(), base.singles(), base.oracle(), base.gap(), base.aiqRandom(),
                 base.aiqOracle(), base.cMin(), base.cMax(), routers);
@@ -80,10 +91,22 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
         }
         for (Evaluation.Summary p : peaks.values()) {
             shown.add(new Evaluation.Summary(p.name() + " (peak of sweep)", p.group(), p.kind(), p.alpha(), p.questions(), p.scored(),
-                    p.unparsed(), p.failed(), p.quality(), p.meanCost(), p.totalCost(), p.armShare(), p.strongShare(), p.thinkingRate(),
+                    p.unparsed(), p.failed(), p.quality(), p.em(), p.f1(), p.meanCost(), p.totalCost(), p.armShare(), p.strongShare(), p.thinkingRate(),
                     p.randomAtCost(), p.inputTokens(), p.outputTokens(), p.reasoningTokens(), p.latencyMs(), p.firstError()));
         }
-        return new EvalReport(r.dataset(), r.mode(), protocol, r.items().size(), r.skipped(), comparison, all, List.copyOf(shown));
+        List<MultiRound> multiRound = r.multiRound().stream()
+                .map(e -> new MultiRound(e.name(), e.meanSubQuestions(), e.meanSizeWeighted(), e.stops())).toList();
+        return new EvalReport(r.dataset(), r.mode(), protocol, r.items().size(), r.skipped(), comparison, all, List.copyOf(shown), multiRound);
+    }
+
+    /**
+     * What only a multi-round contestant has (its quality, F1, cost and call shares are in its summary).
+     *
+     * @param meanSubQuestions  candidates asked per answered question
+     * @param meanSizeWeighted  the Router-R1 paper's cost per answered question: asked models' output tokens × billions of parameters
+     * @param stops             how the loops ended, counted
+     */
+    public record MultiRound(String contestant, double meanSubQuestions, double meanSizeWeighted, Map<String, Integer> stops) {
     }
 
     /** Failed picks over all contestants, plus dataset rows skipped before the run. */
@@ -98,7 +121,7 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
 
     /** Column names of {@link #writeCsv}, before the per-arm share columns ({@code share:<arm>}). */
     static final List<String> CSV_COLUMNS = List.of("contestant", "group", "kind", "alpha", "questions", "scored", "unparsed",
-            "failed", "quality", "mean_cost_usd", "total_cost_usd", "strong_share", "thinking_rate", "random_at_same_cost",
+            "failed", "quality", "em", "f1", "mean_cost_usd", "total_cost_usd", "strong_share", "thinking_rate", "random_at_same_cost",
             "input_tokens_mean", "output_tokens_mean", "output_tokens_p50", "output_tokens_p90", "reasoning_tokens_mean",
             "latency_ms_p50", "latency_ms_p90", "latency_ms_p99", "first_error");
 
@@ -113,7 +136,7 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
         for (Evaluation.Summary s : contestants) {
             List<String> row = new ArrayList<>(List.of(s.name(), s.group(), s.kind().name().toLowerCase(Locale.ROOT),
                     s.alpha() == null ? "" : num(s.alpha()), Integer.toString(s.questions()), Integer.toString(s.scored()),
-                    Integer.toString(s.unparsed()), Integer.toString(s.failed()), num(s.quality()), num(s.meanCost()),
+                    Integer.toString(s.unparsed()), Integer.toString(s.failed()), num(s.quality()), num(s.em()), num(s.f1()), num(s.meanCost()),
                     num(s.totalCost()), num(s.strongShare()), num(s.thinkingRate()), num(s.randomAtCost()),
                     num(s.inputTokens().mean()), num(s.outputTokens().mean()), num(s.outputTokens().p50()),
                     num(s.outputTokens().p90()), num(s.reasoningTokens().mean()), num(s.latencyMs().p50()),
@@ -132,7 +155,7 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
         createParent(file);
         CsvSchema schema = CsvSchema.builder().setUseHeader(true)
                 .addColumn("contestant").addColumn("query_id").addColumn("arm").addColumn("status").addColumn("score")
-                .addColumn("cost_usd").addColumn("input_tokens").addColumn("output_tokens").addColumn("reasoning_tokens")
+                .addColumn("em").addColumn("f1").addColumn("cost_usd").addColumn("input_tokens").addColumn("output_tokens").addColumn("reasoning_tokens")
                 .addColumn("latency_ms").addColumn("reason").addColumn("error").build();
         OutcomeMatrix m = r.matrix();
         List<List<String>> rows = new ArrayList<>();
@@ -143,10 +166,27 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
                 Evaluation.Cell cell = a < 0 ? null : r.cells()[i][a];
                 Arm arm = e.picked()[i];
                 rows.add(List.of(e.contestant().name(), r.items().get(i).id(), arm == null ? "" : arm.label(),
-                        e.status()[i].name().toLowerCase(Locale.ROOT), a < 0 ? "" : num(m.score(i, a)), a < 0 ? "" : num(m.cost(i, a)),
+                        e.status()[i].name().toLowerCase(Locale.ROOT), a < 0 ? "" : num(m.score(i, a)), cell == null ? "" : num(cell.em()), cell == null ? "" : num(cell.f1()),
+                        a < 0 ? "" : num(m.cost(i, a)),
                         a < 0 ? "" : num(m.inputTokens(i, a)), a < 0 ? "" : num(m.outputTokens(i, a)),
                         cell == null ? "" : Long.toString(cell.reasoningTokens()), cell == null ? "" : Long.toString(cell.latencyMs()),
                         e.reasons()[i] == null ? "" : e.reasons()[i], e.errors()[i] == null ? "" : e.errors()[i]));
+            }
+        }
+        for (Evaluation.MultiRoundEntry e : r.multiRound()) {
+            for (MultiRoundRun.Answer a : e.answers()) {
+                Orchestrator.Result loop = a.result();
+                long in = loop == null ? 0 : loop.calls().stream().mapToLong(c -> c.usage().inputTokens()).sum();
+                long out = loop == null ? 0 : loop.calls().stream().mapToLong(c -> c.usage().outputTokens()).sum();
+                long reasoning = loop == null ? 0 : loop.calls().stream().mapToLong(c -> c.usage().reasoningTokens()).sum();
+                String asked = loop == null ? "" : loop.calls().stream().filter(c -> !c.role().equals("policy"))
+                        .map(c -> c.role() + " " + c.arm().label()).collect(java.util.stream.Collectors.joining(", "));
+                String status = a.failed() ? "failed" : a.score().parsed() ? "scored" : "unparsed";
+                rows.add(List.of(e.name(), a.item().id(), "multi-round", status, a.failed() ? "" : num(a.score().value()),
+                        num(a.em()), num(a.f1()), loop == null ? "" : num(loop.totalCost()), loop == null ? "" : Long.toString(in),
+                        loop == null ? "" : Long.toString(out), loop == null ? "" : Long.toString(reasoning), Long.toString(a.latencyMs()),
+                        loop == null ? "" : "stop=" + loop.stop() + "; asked: " + (asked.isEmpty() ? "nobody" : asked),
+                        a.error() == null ? "" : a.error()));
             }
         }
         write(file, schema, rows);

@@ -32,14 +32,19 @@ final class EvalSections {
     static void append(StringBuilder h, EvalReport eval, RouterComparison.Result comparison) {
         List<Evaluation.Summary> shown = eval.shown();
         if (shown.isEmpty()) return;
+        boolean f1 = shown.stream().anyMatch(s -> !Double.isNaN(s.f1()));
         h.append("<h2>Contestants</h2>\n<div class=\"wide\"><table class=\"summary\">\n<thead><tr><th class=\"name\">contestant</th><th>quality</th>"
-                + "<th>cost / query</th><th>random at same cost</th><th>strong share</th><th>thinking rate</th><th>scored</th>"
+                + (f1 ? "<th>EM</th><th>F1</th>" : "") + "<th>cost / query</th><th>random at same cost</th><th>strong share</th><th>thinking rate</th><th>scored</th>"
                 + "<th>unparsed</th><th>failed</th><th>output tokens p50 / p90</th><th>reasoning tokens (mean)</th>"
                 + "<th>latency p50 / p90 / p99</th></tr></thead>\n<tbody>\n");
         for (Evaluation.Summary s : shown) {
             String cls = s.kind() == Evaluation.Kind.ARM ? "single" : "router";
             h.append("<tr class=\"").append(cls).append(s.failed() > 0 ? " failed" : "").append("\"><td class=\"name\">").append(esc(s.name())).append("</td>");
             cell(h, num(s.quality(), 4));
+            if (f1) {
+                cell(h, num(s.em(), 4));
+                cell(h, num(s.f1(), 4));
+            }
             cell(h, usd(s.meanCost()));
             cell(h, s.kind() == Evaluation.Kind.ARM ? "" : num(s.randomAtCost(), 4));
             cell(h, pct(s.strongShare()));
@@ -58,6 +63,23 @@ final class EvalSections {
                 + "its retries, the record lacks the chosen arm, or the router threw); never scored, left out of quality. Random at same cost "
                 + "mixes the neighbouring single arms to spend the contestant's mean cost. Strong share: calls to the dearest arm; thinking "
                 + "rate: calls to arms with thinking on.</p>\n");
+
+        if (!eval.multiRound().isEmpty()) {
+            h.append("<h2>Multi-round</h2>\n<div class=\"wide\"><table class=\"summary\">\n<thead><tr><th class=\"name\">contestant</th>"
+                    + "<th>sub-questions / question</th><th>size-weighted cost / question</th><th>how loops ended</th></tr></thead>\n<tbody>\n");
+            for (EvalReport.MultiRound m : eval.multiRound()) {
+                h.append("<tr class=\"router\"><td class=\"name\">").append(esc(m.contestant())).append("</td>");
+                cell(h, num(m.meanSubQuestions(), 2));
+                cell(h, num(m.meanSizeWeighted(), 0));
+                cell(h, m.stops().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
+                        .collect(java.util.stream.Collectors.joining(", ")));
+                h.append("</tr>\n");
+            }
+            h.append("</tbody>\n</table></div>\n<p class=\"note\">A multi-round contestant (the Router-R1 loop) answers with its own calls: "
+                    + "its cost counts every policy turn and every sub-question, and its shares above are the shares of the sub-questions each "
+                    + "arm answered. Size-weighted cost is the Router-R1 paper's: the asked models' output tokens × their billions of parameters. "
+                    + "Every call of every loop is in the answers CSV and the trajectories JSONL.</p>\n");
+        }
 
         h.append("<h2>Where the calls went</h2>\n");
         h.append(HtmlReport.img(shareChart(shown, comparison.arms()), "Share of calls to each arm per contestant"));

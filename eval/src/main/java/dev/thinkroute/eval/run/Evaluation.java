@@ -13,6 +13,7 @@ import dev.thinkroute.core.metric.RouterRun;
 import dev.thinkroute.core.route.Query;
 import dev.thinkroute.core.route.Router;
 import dev.thinkroute.eval.dataset.Example;
+import dev.thinkroute.core.score.QaScorer;
 import dev.thinkroute.core.score.Scorer;
 
 import java.util.ArrayList;
@@ -64,7 +65,9 @@ public final class Evaluation {
         /** A learned router at one α. */
         ROUTER,
         /** A gateway profile (a rule, a fixed arm, a router at its own α). */
-        PROFILE
+        PROFILE,
+        /** A multi-round profile (the Router-R1 loop): its own answers, not a choice among the single arms. */
+        MULTI_ROUND
     }
 
     /**
@@ -90,8 +93,16 @@ public final class Evaluation {
         }
     }
 
-    /** How one (question, arm) pair went, beyond its score and cost. */
-    public record Cell(RunResult.Status status, long reasoningTokens, long latencyMs, String error) {
+    /**
+     * How one (question, arm) pair went, beyond its score and cost.
+     *
+     * @param em exact match of the answer with any gold, for QA sets asked live; NaN otherwise
+     * @param f1 token F1 of the answer against the best gold, for QA sets asked live; NaN otherwise
+     */
+    public record Cell(RunResult.Status status, long reasoningTokens, long latencyMs, String error, double em, double f1) {
+        public Cell(RunResult.Status status, long reasoningTokens, long latencyMs, String error) {
+            this(status, reasoningTokens, latencyMs, error, Double.NaN, Double.NaN);
+        }
     }
 
     /** Distribution of one quantity over a contestant's answered questions. */
@@ -123,6 +134,8 @@ public final class Evaluation {
      * @param unparsed      answered, no answer could be read (judged wrong, counted apart)
      * @param failed        no answer: the call failed, the record lacks the arm, or the router threw
      * @param quality       mean score over the answered questions ({@link RouterRun#accuracy()})
+     * @param em            mean exact match over the answered questions, for QA sets asked live; NaN otherwise
+     * @param f1            mean token F1 over the answered questions, for QA sets asked live; NaN otherwise
      * @param meanCost      mean USD per answered question
      * @param totalCost     USD over all answered questions
      * @param armShare      share of answered questions per arm label, arms in the evaluation's order (cheapest first)
@@ -132,7 +145,7 @@ public final class Evaluation {
      * @param firstError    one failure's message, for the table
      */
     public record Summary(String name, String group, Kind kind, Double alpha, int questions, int scored, int unparsed,
-                          int failed, double quality, double meanCost, double totalCost, Map<String, Double> armShare,
+                          int failed, double quality, double em, double f1, double meanCost, double totalCost, Map<String, Double> armShare,
                           double strongShare, double thinkingRate, double randomAtCost, Stats inputTokens,
                           Stats outputTokens, Stats reasoningTokens, Stats latencyMs, String firstError) {
     }
@@ -148,17 +161,112 @@ public final class Evaluation {
      * @param matrix  the answers: rows are the items in order, arms cheapest first
      * @param cells   per row and arm, how the pair went ({@code null} where nobody asked)
      * @param skipped dataset rows left out before the run (no question or no answer), {@code file:line: why}
+     * @param multiRound the multi-round contestants, after the single-round ones
      */
     public record Result(String dataset, String mode, List<Item> items, OutcomeMatrix matrix, Cell[][] cells,
-                         List<Entry> entries, List<String> skipped) {
+                         List<Entry> entries, List<String> skipped, List<MultiRoundEntry> multiRound) {
+
+        public Result(String dataset, String mode, List<Item> items, OutcomeMatrix matrix, Cell[][] cells, List<Entry> entries,
+                      List<String> skipped) {
+            this(dataset, mode, items, matrix, cells, entries, skipped, List.of());
+        }
+
+        public Result {
+            multiRound = List.copyOf(multiRound);
+        }
 
         /** Failures of any kind: skipped rows and failed picks. */
         public int failures() {
-            return skipped.size() + entries.stream().mapToInt(e -> e.summary().failed()).sum();
+            return skipped.size() + summaries().stream().mapToInt(Summary::failed).sum();
         }
 
+        /** Every contestant's summary: single-round ones first, then the multi-round ones. */
         public List<Summary> summaries() {
-            return entries.stream().map(Entry::summary).toList();
+            List<Summary> all = new ArrayList<>(entries.stream().map(Entry::summary).toList());
+            multiRound.forEach(m -> all.add(m.summary()));
+            return all;
+        }
+
+        /**
+         * This result with a multi-round contestant's answers added, summarised against the same single arms:
+         * its arm shares are the shares of the sub-questions (and fallbacks) each arm answered.
+         */
+        public Result withMultiRound(String name, String group, List<MultiRoundRun.Answer> answers) {
+            List<MultiRoundEntry> more = new ArrayList<>(multiRound);
+            more.add(MultiRoundEntry.of(name, group, answers, this));
+            return new Result(dataset, mode, items, matrix, cells, entries, skipped, more);
+        }
+    }
+
+    /**
+     * A multi-round contestant: each question's loop, and the figures the single-round table shows.
+     *
+     * @param meanSubQuestions candidates asked per answered question
+     * @param meanSizeWeighted the paper's cost per answered question (asked models' output tokens × billions of parameters)
+     * @param stops            how the loops ended ({@code answer}, {@code round-limit}, {@code budget}, {@code fallback}), counted
+     */
+    public record MultiRoundEntry(String name, String group, List<MultiRoundRun.Answer> answers, Summary summary,
+                                  double meanSubQuestions, double meanSizeWeighted, Map<String, Integer> stops) {
+
+        static MultiRoundEntry of(String name, String group, List<MultiRoundRun.Answer> answers, Result base) {
+            OutcomeMatrix m = base.matrix();
+            int scored = 0, unparsed = 0, failed = 0;
+            double quality = 0, em = 0, f1 = 0, cost = 0, subQuestions = 0, sizeWeighted = 0;
+            String firstError = null;
+            Map<String, Integer> stops = new LinkedHashMap<>();
+            Map<String, Double> calls = new LinkedHashMap<>();
+            m.arms().forEach(a -> calls.put(a.label(), 0.0));
+            double thinking = 0, strong = 0, asked = 0;
+            String strongLabel = m.armCount() == 0 ? null : m.arms().get(m.armCount() - 1).label();
+            List<Double> in = new ArrayList<>(), out = new ArrayList<>(), reasoning = new ArrayList<>(), latency = new ArrayList<>();
+            for (MultiRoundRun.Answer a : answers) {
+                if (a.failed()) {
+                    failed++;
+                    if (firstError == null) firstError = a.error();
+                    continue;
+                }
+                if (a.score().parsed()) scored++;
+                else unparsed++;
+                quality += a.score().value();
+                em += a.em();
+                f1 += a.f1();
+                cost += a.result().totalCost();
+                subQuestions += a.result().subQuestions();
+                sizeWeighted += a.result().totalSizeWeighted();
+                stops.merge(a.result().stop(), 1, Integer::sum);
+                long inTok = 0, outTok = 0, reasonTok = 0;
+                for (dev.thinkroute.agent.Orchestrator.Round r : a.result().calls()) {
+                    inTok += r.usage().inputTokens();
+                    outTok += r.usage().outputTokens();
+                    reasonTok += r.usage().reasoningTokens();
+                    if (r.role().equals("policy") || r.error() != null) continue;
+                    calls.merge(r.arm().label(), 1.0, Double::sum);
+                    asked++;
+                    if (r.arm().thinking().thinks()) thinking++;
+                    if (r.arm().label().equals(strongLabel)) strong++;
+                }
+                in.add((double) inTok);
+                out.add((double) outTok);
+                reasoning.add((double) reasonTok);
+                latency.add((double) a.latencyMs());
+            }
+            int counted = scored + unparsed;
+            double askedAll = asked;
+            calls.replaceAll((k, v) -> askedAll == 0 ? Double.NaN : v / askedAll);
+            List<Frontier.Point> singles = new ArrayList<>();
+            for (int i = 0; i < m.armCount(); i++) {
+                RouterRun single = Baselines.singleArm(m, i);
+                if (single.counted() > 0) singles.add(single.point(m.arms().get(i).label()));
+            }
+            double meanCost = counted == 0 ? Double.NaN : cost / counted;
+            Summary summary = new Summary(name, group, Kind.MULTI_ROUND, null, answers.size(), scored, unparsed, failed,
+                    counted == 0 ? Double.NaN : quality / counted, counted == 0 ? Double.NaN : em / counted,
+                    counted == 0 ? Double.NaN : f1 / counted, meanCost, cost, calls,
+                    asked == 0 ? Double.NaN : strong / asked, asked == 0 ? Double.NaN : thinking / asked,
+                    singles.isEmpty() || counted == 0 ? Double.NaN : Baselines.randomAtCost(singles, meanCost),
+                    Stats.of(unbox(in)), Stats.of(unbox(out)), Stats.of(unbox(reasoning)), Stats.of(unbox(latency)), firstError);
+            return new MultiRoundEntry(name, group, List.copyOf(answers), summary, counted == 0 ? Double.NaN : subQuestions / counted,
+                    counted == 0 ? Double.NaN : sizeWeighted / counted, stops);
         }
     }
 
@@ -260,12 +368,21 @@ public final class Evaluation {
         OutcomeMatrix answered = OutcomeMatrix.of(outcomes);
         OutcomeMatrix matrix = allRows(answered, items, byExpectedCost(answered, runner));
         Cell[][] cells = new Cell[matrix.size()][matrix.armCount()];
+        // QA answers get exact match and token F1 whatever the dataset's own scorer, as QA papers report both.
+        boolean qa = scorer instanceof QaScorer;
         for (RunResult.Entry e : run.entries()) {
             int q = row.get(e.exampleId());
             int a = matrix.arms().indexOf(e.arm());
-            cells[q][a] = new Cell(e.status(), e.usage().reasoningTokens(), e.latencyMs(), e.error());
+            double[] emF1 = qa && !e.failed() ? emAndF1(e.content(), items.get(q).example().gold()) : new double[]{Double.NaN, Double.NaN};
+            cells[q][a] = new Cell(e.status(), e.usage().reasoningTokens(), e.latencyMs(), e.error(), emF1[0], emF1[1]);
         }
         return assemble(dataset, "live", items, matrix, cells, contestants, d, skipped);
+    }
+
+    /** Exact match and token F1 of a QA answer ({@code null}: no answer, 0 and 0). */
+    static double[] emAndF1(String answer, List<String> gold) {
+        if (answer == null) return new double[]{0, 0};
+        return new double[]{QaScorer.exactMatch().score(answer, gold).value(), QaScorer.f1().score(answer, gold).value()};
     }
 
     /**
@@ -350,6 +467,8 @@ public final class Evaluation {
             int scored = 0, unparsed = 0, failed = 0;
             String firstError = null;
             List<Double> in = new ArrayList<>(), out = new ArrayList<>(), reasoning = new ArrayList<>(), latency = new ArrayList<>();
+            double emSum = 0, f1Sum = 0;
+            int qaCount = 0;
             for (int i = 0; i < n; i++) {
                 Arm arm = d.arm()[c][i];
                 int a = arm == null ? -1 : matrix.arms().indexOf(arm);
@@ -375,13 +494,18 @@ public final class Evaluation {
                 if (!Double.isNaN(matrix.outputTokens(i, a))) out.add(matrix.outputTokens(i, a));
                 reasoning.add((double) cell.reasoningTokens());
                 latency.add((double) cell.latencyMs());
+                if (!Double.isNaN(cell.f1())) {
+                    emSum += cell.em();
+                    f1Sum += cell.f1();
+                    qaCount++;
+                }
             }
             RouterRun run = RouterRun.of(matrix, choice);
             Map<String, Double> share = new LinkedHashMap<>();
             for (int a = 0; a < matrix.armCount(); a++) share.put(matrix.arms().get(a).label(), run.armShare().get(a));
             boolean latencyRecorded = latency.stream().anyMatch(v -> v > 0);
             Summary summary = new Summary(who.name(), who.group(), who.kind(), who.alpha(), n, scored, unparsed, failed,
-                    run.accuracy(), run.meanCost(), run.counted() == 0 ? 0 : run.meanCost() * run.counted(), share,
+                    run.accuracy(), qaCount == 0 ? Double.NaN : emSum / qaCount, qaCount == 0 ? Double.NaN : f1Sum / qaCount, run.meanCost(), run.counted() == 0 ? 0 : run.meanCost() * run.counted(), share,
                     run.strongShare(), run.thinkingShare(), Baselines.randomAtCost(singles, run.meanCost()),
                     Stats.of(unbox(in)), Stats.of(unbox(out)), Stats.of(unbox(reasoning)),
                     latencyRecorded ? Stats.of(unbox(latency)) : Stats.EMPTY, firstError);

@@ -93,6 +93,11 @@ public final class LiveRunner {
         this.listener = listener == null ? Progress.Listener.NONE : listener;
     }
 
+    /** The upstream of a model this runner can ask, or {@code null} (a multi-round loop asks through the same clients). */
+    public Upstream upstream(String model) {
+        return upstreams.get(model);
+    }
+
     /** The card of a model this runner can ask, or {@code null}. */
     public ModelCard card(String model) {
         Upstream u = upstreams.get(model);

@@ -137,7 +137,7 @@ class EvalReportTest {
         Path csv = dir.resolve("answers.csv");
         EvalReport.writeAnswersCsv(csv, r, SWEEPS);
 
-        assertThat(header(csv)).containsExactly("contestant", "query_id", "arm", "status", "score", "cost_usd", "input_tokens",
+        assertThat(header(csv)).containsExactly("contestant", "query_id", "arm", "status", "score", "em", "f1", "cost_usd", "input_tokens",
                 "output_tokens", "reasoning_tokens", "latency_ms", "reason", "error");
         List<Map<String, String>> rows = readCsv(csv);
         assertThat(rows).hasSize(6 * 8);

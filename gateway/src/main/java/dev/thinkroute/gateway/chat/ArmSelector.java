@@ -7,6 +7,7 @@ import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.Cascade;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.core.route.Query;
 
@@ -31,11 +32,12 @@ public final class ArmSelector {
 
     /**
      * The decision and, when a profile decided, its name; {@code cascade} when that profile is a cascade the gateway
-     * must run (not when the caller forced the thinking, which then wins over the cascade).
+     * must run (not when the caller forced the thinking, which then wins over the cascade); {@code multiRound} when it
+     * is a multi-round profile, whose loop the gateway runs.
      */
-    public record Selection(Decision decision, String profile, Cascade cascade) {
+    public record Selection(Decision decision, String profile, Cascade cascade, MultiRound multiRound) {
         public Selection(Decision decision, String profile) {
-            this(decision, profile, null);
+            this(decision, profile, null, null);
         }
     }
 
@@ -76,9 +78,17 @@ public final class ArmSelector {
         } catch (IllegalArgumentException e) {
             throw ApiException.invalid("routing.arms", e.getMessage());
         }
+        if (profile.router() instanceof MultiRound m) {
+            if (forced != null) {
+                throw ApiException.invalid(forced.via().startsWith("/") ? "messages" : forced.via(), "unsupported_thinking",
+                        "multi-round profile '" + profile.name() + "' sets the thinking of each model it asks in its config; "
+                                + "drop " + forced.via() + ", or name a model to choose its thinking");
+            }
+            return new Selection(decided, profile.name(), null, m);
+        }
         if (forced == null) {
             check(decided.arm(), null, param);
-            return new Selection(decided, profile.name(), profile.router() instanceof Cascade c ? c : null);
+            return new Selection(decided, profile.name(), profile.router() instanceof Cascade c ? c : null, null);
         }
         forced = adapt(forced, pool.require(decided.arm().model()));
         Arm arm = new Arm(decided.arm().model(), forced.thinking());

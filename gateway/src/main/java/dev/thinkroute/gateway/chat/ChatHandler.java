@@ -7,7 +7,10 @@ import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
 import dev.thinkroute.core.Reason;
+import dev.thinkroute.agent.Orchestrator;
+import dev.thinkroute.core.Usage;
 import dev.thinkroute.core.route.Cascade;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Query;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
@@ -34,6 +37,7 @@ import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+import java.util.function.DoubleSupplier;
 
 /**
  * {@code POST /v1/chat/completions}: parse and validate, decide the arm, call its upstream, relay the answer
@@ -63,6 +67,10 @@ public final class ChatHandler implements Handler {
             ArmSelector.Selection selection = selector.select(request);
             if (selection.cascade() != null) {
                 cascade(res, request, selection);
+                return;
+            }
+            if (selection.multiRound() != null) {
+                multiRound(res, request, selection);
                 return;
             }
             Decision decision = selection.decision();
@@ -110,7 +118,7 @@ public final class ChatHandler implements Handler {
 
     private void stream(ServerResponse res, ChatRequest request, Decision decision, ModelCard card, Upstream upstream,
                         ChatCall call, ObjectNode routing) {
-        stream(res, request, decision, card, sink -> upstream.stream(call, sink), 0, routing);
+        stream(res, request, decision, card, sink -> upstream.stream(call, sink), () -> 0, routing);
     }
 
     /** Where a stream's events come from: an upstream call, or an answer already gathered (a cascade's kept answer). */
@@ -122,10 +130,11 @@ public final class ChatHandler implements Handler {
     /**
      * Relays {@code source} as server-sent events.
      *
-     * @param earlierCost USD already spent on this request before this stream (a cascade's cheap calls)
+     * @param earlierCost USD spent on this request besides the streamed call (a cascade's cheap calls, a multi-round
+     *                    loop's other calls), read once the source is done
      */
     private void stream(ServerResponse res, ChatRequest request, Decision decision, ModelCard card, StreamSource source,
-                        double earlierCost, ObjectNode routing) {
+                        DoubleSupplier earlierCost, ObjectNode routing) {
         String id = newId();
         long created = nowSeconds();
         String model = decision.arm().model();
@@ -143,7 +152,7 @@ public final class ChatHandler implements Handler {
                     case StreamEvent.UsageReport u -> { } // the gathered result has the final usage
                 }
             });
-            double cost = earlierCost + card.cost(result.usage());
+            double cost = earlierCost.getAsDouble() + card.cost(result.usage());
             OpenAiShapes.addOutcome(routing, result, cost);
             if (!writer.started()) writer.frame(OpenAiShapes.roleChunk(id, created, model));
             String finish = finishReason[0] != null ? finishReason[0] : result.finishReason();
@@ -238,6 +247,7 @@ public final class ChatHandler implements Handler {
                 verdict = CascadeJudge.withJudge(verdict, c.judge().label(), null);
             }
         }
+        double spent = cheapCost;
         Arm kept = verdict.keep() ? c.cheap() : c.strong();
         Decision decision = new Decision(kept, new Reason.ProfileRule(c.profile(), (verdict.keep()
                 ? "cascade kept the cheap answer of " + c.cheap().label() + ": "
@@ -256,7 +266,7 @@ public final class ChatHandler implements Handler {
                 stream(res, request, decision, card, sink -> {
                     StreamRelay.whole(first, first.toolCalls(), sink);
                     return first;
-                }, cheapCost - card.cost(first.usage()), routing);
+                }, () -> spent - card.cost(first.usage()), routing);
             } else {
                 respond(res, decision, card, first, cheapCost - card.cost(first.usage()), routing);
             }
@@ -266,7 +276,7 @@ public final class ChatHandler implements Handler {
         ChatCall call = new ChatCall(card, c.strong().thinking(), request.forward());
         if (request.stream()) {
             // The call's entry is filled in before the finish chunk, which carries the routing object.
-            stream(res, request, decision, card, sink -> describe(strongCall, card, strong.stream(call, sink)), cheapCost, routing);
+            stream(res, request, decision, card, sink -> describe(strongCall, card, strong.stream(call, sink)), () -> spent, routing);
         } else {
             ChatResult result;
             try {
@@ -276,6 +286,79 @@ public final class ChatHandler implements Handler {
             }
             respond(res, decision, card, describe(strongCall, card, result), cheapCost, routing);
         }
+    }
+
+    /**
+     * Runs a multi-round profile (the Router-R1 protocol) on the last user message: the policy asks candidates
+     * sub-questions until it answers. {@code routing.rounds} lists every call (policy turns, sub-questions and their
+     * replies, tokens, latency, USD and the paper's size-weighted cost); {@code usage} and {@code routing.cost_usd}
+     * count all of them. A stream sends each call as it ends, as {@code reasoning_content} (what reasoning-aware
+     * clients show while a model thinks), then the answer.
+     */
+    private void multiRound(ServerResponse res, ChatRequest request, ArmSelector.Selection selection) {
+        MultiRound m = selection.multiRound();
+        Query.Constraints limits = request.query().constraints();
+        if (limits.arms() != null || limits.alpha() != null) {
+            String param = limits.arms() != null ? "routing.arms" : "routing.alpha";
+            throw ApiException.invalid(param, "'" + param + "' applies to learned routers; multi-round profile '" + m.profile()
+                    + "' takes only routing.max_cost (its budget per request)");
+        }
+        if (limits.maxCostUsd() != null && !(limits.maxCostUsd() > 0)) {
+            throw ApiException.invalid("routing.max_cost", "multi-round profile '" + m.profile() + "' needs a budget above 0 USD "
+                    + "(routing.max_cost); its policy's first turn already costs something");
+        }
+        if (request.forward().has("tools")) {
+            throw ApiException.invalid("tools", "multi-round profile '" + m.profile() + "' answers in text and cannot call tools; "
+                    + "send tool requests to a model or a single-round profile");
+        }
+        Orchestrator orchestrator = Orchestrator.of(m, pool::require, upstreams::get, m.settings().capped(limits.maxCostUsd()));
+        Decision decision = selection.decision();
+        ModelCard policyCard = pool.require(m.policy().model());
+        ObjectNode routing = OpenAiShapes.routing(decision, selection.profile());
+        setRoutingHeaders(res, decision);
+        String question = request.query().text();
+        long started = System.nanoTime();
+        if (!request.stream()) {
+            Orchestrator.Result r;
+            try {
+                r = orchestrator.run(question);
+            } catch (UpstreamException e) {
+                throw upstreamError(e);
+            }
+            ChatResult answer = multiRoundResult(r, routing, started);
+            respond(res, decision, policyCard, answer, r.totalCost() - policyCard.cost(answer.usage()), routing);
+            return;
+        }
+        double[] total = {0};
+        stream(res, request, decision, policyCard, sink -> {
+            Orchestrator.Result r;
+            try {
+                r = orchestrator.run(question, round -> {
+                    try {
+                        sink.accept(new StreamEvent.Delta(null, OpenAiShapes.roundLine(round), null));
+                    } catch (IOException e) {
+                        throw new UncheckedIOException(e); // the client left: end the loop, no more calls
+                    }
+                });
+            } catch (UncheckedIOException e) {
+                throw e.getCause();
+            }
+            ChatResult answer = multiRoundResult(r, routing, started);
+            total[0] = r.totalCost() - policyCard.cost(answer.usage());
+            StreamRelay.whole(new ChatResult(answer.content(), null, null, answer.finishReason(), answer.usage(), answer.latencyMs(), null), null, sink);
+            return answer;
+        }, () -> total[0], routing);
+    }
+
+    /** The loop's answer as one result (usage summed over every call), its rounds written into {@code routing}. */
+    private static ChatResult multiRoundResult(Orchestrator.Result r, ObjectNode routing, long startedNanos) {
+        routing.set("rounds", OpenAiShapes.rounds(r));
+        ObjectNode summary = routing.putObject("multi_round");
+        summary.put("stop", r.stop()).put("sub_questions", r.subQuestions()).put("size_weighted_cost", r.totalSizeWeighted());
+        Usage usage = r.calls().stream().map(Orchestrator.Round::usage).reduce(Usage.ZERO, Usage::plus);
+        String answer = r.answer() == null ? "" : r.answer();
+        if (r.answer() == null) routing.put("note", "no answer: " + r.stop() + " before any model replied");
+        return new ChatResult(answer, null, null, "stop", usage, (System.nanoTime() - startedNanos) / 1_000_000, null);
     }
 
     /** Records one cascade call's cost, latency and output tokens in its {@code routing.cascade.calls} entry. */

@@ -3,6 +3,7 @@ package dev.thinkroute.gateway.chat;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.JsonNodeFactory;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.thinkroute.agent.Orchestrator;
 import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.Usage;
 import dev.thinkroute.llm.ChatResult;
@@ -110,6 +111,42 @@ public final class OpenAiShapes {
         r.put("detail", decision.reason().detail());
         if (profile == null) r.putNull("profile"); else r.put("profile", profile);
         return r;
+    }
+
+    /** {@code routing.rounds}: each call of a multi-round loop, in order. */
+    public static ArrayNode rounds(Orchestrator.Result r) {
+        ArrayNode rounds = F.arrayNode();
+        for (Orchestrator.Round c : r.calls()) {
+            ObjectNode o = rounds.addObject();
+            o.put("index", c.index()).put("role", c.role()).put("arm", c.arm().label()).put("model", c.arm().model());
+            if (c.question() != null) o.put("question", c.question());
+            if (c.reply() != null) o.put("reply", c.reply());
+            o.put("input_tokens", c.usage().inputTokens()).put("output_tokens", c.usage().outputTokens())
+                    .put("cost_usd", roundedUsd(c.costUsd())).put("size_weighted_cost", c.sizeWeightedCost()).put("latency_ms", c.latencyMs());
+            if (!c.repairs().isEmpty()) c.repairs().forEach(o.putArray("repairs")::add);
+            if (c.error() != null) o.put("error", c.error());
+        }
+        return rounds;
+    }
+
+    /**
+     * One line of streamed progress for a call of a multi-round loop: who was asked what, and what came back (cut
+     * short; the whole reply is in {@code routing.rounds}).
+     */
+    public static String roundLine(Orchestrator.Round c) {
+        String what = switch (c.role()) {
+            case "policy" -> "policy " + c.arm().label() + " wrote " + c.usage().outputTokens() + " tokens";
+            case "fallback" -> "fallback " + c.arm().label() + " answered the question directly";
+            default -> "asked " + c.arm().model() + ": " + c.question();
+        };
+        String outcome = c.error() != null ? " (" + c.error() + ")"
+                : c.role().equals("policy") || c.reply() == null ? "" : " -> " + shorten(c.reply(), 200);
+        return "[" + (c.index() + 1) + "] " + what + outcome + "\n";
+    }
+
+    private static String shorten(String text, int max) {
+        String flat = text.replaceAll("\\s+", " ").strip();
+        return flat.length() <= max ? flat : flat.substring(0, max - 1) + "…";
     }
 
     public static void addOutcome(ObjectNode routing, ChatResult result, double costUsd) {

@@ -10,6 +10,7 @@ import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.core.route.CascadeTable;
 import dev.thinkroute.core.route.EscalationRule;
 import dev.thinkroute.core.route.FixedArmRouter;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.learn.artifact.CascadeTableFile;
 import dev.thinkroute.llm.Upstreams;
@@ -35,6 +36,8 @@ final class ProfilesSection {
     static final List<String> KEYS = List.of("description", "rule", "cheap", "strong", "long_prompt_chars", "keywords", "arm",
             "router", "alpha", "cascade");
     static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks", "judge", "table", "alpha");
+    static final List<String> MULTI_ROUND_KEYS = List.of("policy", "candidates", "fallback", "max_rounds", "callee_max_tokens",
+            "policy_max_tokens", "max_cost_usd", "max_tokens");
 
     private ProfilesSection() {
     }
@@ -63,6 +66,7 @@ final class ProfilesSection {
                     .flatMap(profile -> profile.has("router")
                             ? LearnedProfile.read(profile, name, models, source)
                             : profile.has("cascade") ? readCascade(profile, name, models, reference, source)
+                            : profile.has("multi_round") ? readMultiRound(profile, name, models, reference)
                             : readProfile(profile, name, models, reference))
                     .filter(profile -> all.problems().count() == before)
                     .ifPresent(profile -> profiles.put(name, profile));
@@ -177,24 +181,106 @@ final class ProfilesSection {
                         alpha.isPresent() && table != null ? alpha.getAsDouble() : null)));
     }
 
+    /**
+     * A multi-round profile (the Router-R1 protocol):
+     * {@code multi_round: {policy: ARM, candidates: [ARM, …], fallback: ARM, max_rounds: 4, callee_max_tokens: 512,
+     * policy_max_tokens: 1024, max_cost_usd: 0.05, max_tokens: 20000}}. The policy sees each candidate by its model's
+     * name, so a model is a candidate once; the fallback defaults to the last candidate.
+     */
+    private static Optional<Profile> readMultiRound(Section p, String name, ModelsSection.Result models, Pool reference) {
+        int before = p.problems().count();
+        for (String key : p.entries().keySet()) {
+            if (!key.equals("multi_round") && !key.equals("description")) {
+                p.report(key, "a multi-round profile holds only 'multi_round' (and 'description'); move '" + key + "' into multi_round or remove it");
+            }
+        }
+        String description = p.text("description").orElse("");
+        Optional<Section> section = p.section("multi_round",
+                "a mapping like {policy: router-r1:off, candidates: [qwen3-8b:off, llama-3.1-70b:off]}");
+        if (section.isEmpty()) return Optional.empty();
+        Section m = section.get();
+        m.allowOnly(MULTI_ROUND_KEYS);
+        Optional<Arm> policy = m.require("policy", "the arm that thinks and routes, e.g. router-r1:off") ? arm(m, "policy", models, reference) : Optional.empty();
+        Map<String, Arm> candidates = new LinkedHashMap<>();
+        boolean candidatesRead = m.require("candidates", "a list of arms the policy may ask, e.g. [qwen3-8b:off, llama-3.1-70b:off]")
+                && candidates(m, models, reference, candidates);
+        Optional<Arm> fallback = m.has("fallback") ? arm(m, "fallback", models, reference) : Optional.empty();
+        OptionalLong rounds = m.integer("max_rounds", 1, MultiRound.Settings.MAX_ROUNDS,
+                "a whole number of sub-questions, 1 to " + MultiRound.Settings.MAX_ROUNDS);
+        OptionalLong calleeTokens = m.integer("callee_max_tokens", 1, 1_000_000, "a positive whole number of tokens");
+        OptionalLong policyTokens = m.integer("policy_max_tokens", 1, 1_000_000, "a positive whole number of tokens");
+        OptionalDouble maxCost = m.number("max_cost_usd", c -> c > 0 && Double.isFinite(c), "a positive number of US dollars per request");
+        OptionalLong maxTokens = m.integer("max_tokens", 1, Long.MAX_VALUE, "a positive whole number of tokens per request");
+        if (p.problems().count() != before || policy.isEmpty() || !candidatesRead) return Optional.empty();
+        if (m.has("fallback") && fallback.isEmpty()) return Optional.empty();
+        MultiRound.Settings d = MultiRound.Settings.DEFAULTS;
+        MultiRound.Settings settings = new MultiRound.Settings((int) rounds.orElse(d.maxRounds()),
+                (int) calleeTokens.orElse(d.calleeMaxTokens()), (int) policyTokens.orElse(d.policyMaxTokens()),
+                maxCost.orElse(d.maxCostUsd()), maxTokens.orElse(d.maxTokens()));
+        Arm last = candidates.values().stream().reduce((a, b) -> b).orElseThrow();
+        return Optional.of(new Profile(name, description.isEmpty()
+                ? "multi-round: " + policy.get().label() + " asks " + String.join(", ", candidates.keySet()) : description,
+                new MultiRound(name, policy.get(), candidates, fallback.orElse(last), settings)));
+    }
+
+    /** Reads {@code candidates} into {@code into} (by model name); false when any item is wrong (each is reported). */
+    private static boolean candidates(Section m, ModelsSection.Result models, Pool reference, Map<String, Arm> into) {
+        JsonNode list = m.value("candidates").orElse(null);
+        if (list == null) return false;
+        if (!list.isArray() || list.isEmpty()) {
+            m.report("candidates", "must be a non-empty list of arms, e.g. [qwen3-8b:off, llama-3.1-70b:off], got "
+                    + (list.isArray() ? "an empty list" : Section.describe(list)));
+            return false;
+        }
+        boolean ok = true;
+        for (int i = 0; i < list.size(); i++) {
+            String path = YamlTree.item(m.path("candidates"), i);
+            Pos pos = m.tree().pos(path).known() ? m.tree().pos(path) : m.pos("candidates");
+            JsonNode item = list.get(i);
+            if (m.tree().alreadyReported(item)) {
+                ok = false;
+                continue;
+            }
+            if (!item.isTextual()) {
+                m.problems().add(path, pos, "must be an arm written model:thinking, got " + Section.describe(item));
+                ok = false;
+                continue;
+            }
+            Optional<Arm> arm = arm(item.asText(), message -> m.problems().add(path, pos, message), models, reference);
+            if (arm.isEmpty()) {
+                ok = false;
+                continue;
+            }
+            if (into.putIfAbsent(arm.get().model(), arm.get()) != null) {
+                m.problems().add(path, pos, "model '" + arm.get().model() + "' is already a candidate; the policy asks a model by its name, "
+                        + "so each model can be a candidate once");
+                ok = false;
+            }
+        }
+        return ok;
+    }
+
     /** An arm written model:thinking whose model exists and accepts that thinking. */
     private static Optional<Arm> arm(Section p, String key, ModelsSection.Result models, Pool reference) {
-        Optional<String> text = p.string(key);
-        if (text.isEmpty()) return Optional.empty();
-        ModelsSection.Declared whole = models.declared().get(text.get());
+        return p.string(key).flatMap(text -> arm(text, message -> p.report(key, message), models, reference));
+    }
+
+    /** {@link #arm(Section, String, ModelsSection.Result, Pool)} for a text found elsewhere (a list item); problems go to {@code report}. */
+    private static Optional<Arm> arm(String text, java.util.function.Consumer<String> report, ModelsSection.Result models, Pool reference) {
+        ModelsSection.Declared whole = models.declared().get(text);
         if (whole != null) {
             // "qwen3:8b" would parse as model qwen3 with thinking "8b"; say what is really missing.
             String arms = reference.arms().stream().filter(a -> a.model().equals(whole.name())).map(Arm::label)
                     .collect(Collectors.joining(" or "));
-            p.report(key, "names model '" + text.get() + "' without a thinking setting; write model:thinking"
+            report.accept("names model '" + text + "' without a thinking setting; write model:thinking"
                     + (arms.isEmpty() ? "" : ", e.g. " + arms));
             return Optional.empty();
         }
         Arm arm;
         try {
-            arm = Arm.parse(text.get());
+            arm = Arm.parse(text);
         } catch (IllegalArgumentException e) {
-            p.report(key, e.getMessage());
+            report.accept(e.getMessage());
             return Optional.empty();
         }
         ModelsSection.Declared model = models.declared().get(arm.model());
@@ -202,21 +288,21 @@ final class ProfilesSection {
             // With no usable model names at all, the models section already says what is wrong.
             if (!models.declared().isEmpty()) {
                 String guess = Spelling.closest(arm.model(), models.declared().keySet()).map(s -> "did you mean '" + s + "'? ").orElse("");
-                p.report(key, "unknown model '" + arm.model() + "'; " + guess + "known models: " + String.join(", ", models.declared().keySet()));
+                report.accept("unknown model '" + arm.model() + "'; " + guess + "known models: " + String.join(", ", models.declared().keySet()));
             }
             return Optional.empty();
         }
         if (model.thinking() == null) return Optional.empty(); // its thinking value is wrong and reported already
         Optional<String> problem = reference.problemWith(arm);
         if (problem.isPresent()) {
-            p.report(key, problem.get());
+            report.accept(problem.get());
             return Optional.empty();
         }
         // The provider's own bounds, known from the card (a Gemini 3 model cannot turn thinking off).
         Optional<String> provider = models.cards().stream().filter(c -> c.name().equals(arm.model())).findFirst()
                 .flatMap(card -> Upstreams.refusal(card, arm.thinking()));
         if (provider.isPresent()) {
-            p.report(key, "model '" + arm.model() + "' cannot take thinking '" + arm.thinking().label() + "': " + provider.get());
+            report.accept("model '" + arm.model() + "' cannot take thinking '" + arm.thinking().label() + "': " + provider.get());
             return Optional.empty();
         }
         return Optional.of(arm);
