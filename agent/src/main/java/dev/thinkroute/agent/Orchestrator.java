@@ -29,7 +29,8 @@ import java.util.Objects;
  * <p>Defined behaviour for what goes wrong, and nothing loops forever:
  * <ul>
  *   <li>a malformed turn ({@link Turn.Malformed}) is answered with a short correction and asked once more; a second
- *       malformed turn falls back to one round: the {@code fallback} candidate answers the question directly;</li>
+ *       malformed turn falls back to one round: the {@code fallback} candidate answers the question directly (its
+ *       failure, like the policy's, is thrown);</li>
  *   <li>a candidate that fails or answers nothing: the round records it and the policy reads
  *       {@code <information>(…failed…)</information>}, so it can ask another;</li>
  *   <li>the round limit: the policy is asked once for its final answer; without one, the last reply is the answer;</li>
@@ -224,18 +225,14 @@ public final class Orchestrator {
         }
     }
 
-    private Result fallback(String question, List<Round> calls, StringBuilder transcript, String why) {
+    /** The single-round answer when the policy cannot be read; its failure is thrown like the policy's: nothing is left to try. */
+    private Result fallback(String question, List<Round> calls, StringBuilder transcript, String why) throws UpstreamException {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         body.putArray("messages").addObject().put("role", "user").put("content", question);
         body.put("max_tokens", settings.calleeMaxTokens());
-        try {
-            ChatResult r = fallback.upstream().complete(new ChatCall(fallback.card(), fallback.arm().thinking(), body));
-            calls.add(round(calls.size(), "fallback", fallback, question, r.content(), r, List.of(), "policy unreadable twice: " + why));
-            return finish(r.content() == null ? null : r.content().strip(), "fallback", calls, transcript);
-        } catch (UpstreamException e) {
-            calls.add(new Round(calls.size(), "fallback", fallback.arm(), question, null, Usage.ZERO, 0, 0, 0, List.of(), e.getMessage()));
-            return finish(null, "fallback", calls, transcript);
-        }
+        ChatResult r = fallback.upstream().complete(new ChatCall(fallback.card(), fallback.arm().thinking(), body));
+        calls.add(round(calls.size(), "fallback", fallback, question, r.content(), r, List.of(), "policy unreadable twice: " + why));
+        return finish(r.content() == null ? null : r.content().strip(), "fallback", calls, transcript);
     }
 
     private static final java.util.regex.Pattern PROTOCOL_TAG = java.util.regex.Pattern.compile("</?(think|search|answer|information)>");

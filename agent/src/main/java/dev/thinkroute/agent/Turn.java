@@ -106,11 +106,19 @@ public sealed interface Turn permits Turn.Search, Turn.Answer, Turn.Malformed {
         return new Search(think, model, question, repairs);
     }
 
-    /** The candidate {@code named} means: exact, else the closest name when it is a likely typo (case, separators, an edit or two). */
+    /**
+     * The candidate {@code named} means: exact, else the closest name when it is a likely typo (case, separators, an
+     * edit or two) that keeps every digit: digits are sizes and versions, so {@code qwen2.5-72b} is never read as
+     * {@code qwen2.5-7b}, nor {@code wiki-8b} as {@code wiki-7b}; asking a model of another size is not a repair.
+     */
     private static String resolve(String named, Set<String> models, List<String> repairs) {
         if (models.contains(named)) return named;
-        String close = Spelling.closest(named, models).orElse(null);
+        String close = Spelling.closest(named, models).filter(c -> digits(c).equals(digits(named))).orElse(null);
         if (close != null) repairs.add("model '" + named + "' read as '" + close + "'");
         return close;
+    }
+
+    private static String digits(String name) {
+        return name.replaceAll("\\D", "");
     }
 }

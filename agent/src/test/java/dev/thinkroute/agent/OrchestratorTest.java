@@ -202,4 +202,12 @@ class OrchestratorTest {
         assertThat(policy.asked.get(1).at("/messages/2/content").asText()).startsWith("<think>I should ask.</think>");
         assertThat(Rewards.format(r.transcript(), java.util.Set.of("small", "big"))).isZero();
     }
+
+    @Test
+    void aFallbackThatFailsIsThrownLikeAPolicyFailureNotAnEmptyAnswer() {
+        Scripted policy = new Scripted("policy", 7.0, "No idea.", "Still no idea.");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, (String) null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("?"))
+                .isInstanceOf(UpstreamException.class).hasMessageContaining("big answered 500");
+    }
 }

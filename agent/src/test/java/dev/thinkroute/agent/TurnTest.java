@@ -67,6 +67,16 @@ class TurnTest {
     }
 
     @Test
+    void aNameWithOtherDigitsIsAnotherModelNotATypo() {
+        // One edit away, but a different size: asking the 7B when the policy wanted a 72B (or an 8B) is not a repair.
+        assertThat(Turn.parse("<search> Qwen2.5-72B-Instruct: Who? </search>", MODELS)).isInstanceOfSatisfying(Turn.Malformed.class,
+                m -> assertThat(m.why()).startsWith("unknown model 'Qwen2.5-72B-Instruct'"));
+        assertThat(Turn.parse("<search> Mistral-8B-Instruct: Who? </search>", MODELS)).isInstanceOf(Turn.Malformed.class);
+        assertThat(Turn.parse("<search> LLaMA-3.1-70B-Instrct: Who? </search>", MODELS)).isInstanceOfSatisfying(Turn.Search.class,
+                s -> assertThat(s.model()).isEqualTo("LLaMA-3.1-70B-Instruct"));
+    }
+
+    @Test
     void everyMalformedTurnSaysWhy() {
         assertThat(Turn.parse("I think it is 1975.", MODELS)).isInstanceOfSatisfying(Turn.Malformed.class,
                 m -> assertThat(m.why()).isEqualTo("no <search> or <answer> in the turn"));

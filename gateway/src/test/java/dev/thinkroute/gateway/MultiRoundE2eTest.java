@@ -706,6 +706,18 @@ class MultiRoundE2eTest {
         assertThat(content(ok(chat(gateway, chatBody("r1", JAWS))).json())).isEqualTo("1946");
     }
 
+    @Test
+    void aFallbackThatFailsTooIsABadGatewayNotAnEmptyAnswer() {
+        fake.policy(SHARK, "I am not sure what to do.");
+        fake.fail(GENERAL, SHARK);
+
+        Reply failed = chat(gateway, chatBody("r1", SHARK));
+
+        assertThat(failed.status()).as(failed.toString()).isEqualTo(502);
+        assertThat(failed.json().at("/error/code").asText()).isEqualTo("upstream_error");
+        assertThat(failed.json().at("/error/message").asText()).contains("500");
+    }
+
     // ---- replay candidates over LLMRouter's NQ table ----
 
     static final String POLLO = "who is the founder of el pollo loco?";

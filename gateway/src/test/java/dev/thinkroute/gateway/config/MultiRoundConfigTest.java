@@ -1,6 +1,8 @@
 package dev.thinkroute.gateway.config;
 
 import dev.thinkroute.core.Arm;
+import dev.thinkroute.core.Decision;
+import dev.thinkroute.core.route.Query;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
@@ -59,6 +61,18 @@ class MultiRoundConfigTest {
         assertThat(m.settings().maxCostUsd()).isInfinite();
         assertThat(m.settings().maxTokens()).isZero();
         assertThat(profile.description()).isEqualTo("multi-round: router-r1:off asks qwen3-8b, llama-3.1-70b");
+    }
+
+    @Test
+    void aDerivedAutoDoesNotSendQuestionsToAModelThatOnlyRoutes() throws ConfigException {
+        // router-r1 is the cheapest model here, but it is only the multi-round policy: auto starts from the next cheapest.
+        GatewayConfig config = load(MODELS + """
+                profiles:
+                  r1:
+                    multi_round: {policy: "router-r1:off", candidates: ["qwen3-8b:off", "llama-3.1-70b:off"]}
+                """);
+        Decision d = config.profile("auto").orElseThrow().router().route(Query.of("Who directed Jaws?"));
+        assertThat(d.arm().model()).isNotEqualTo("router-r1");
     }
 
     @Test
