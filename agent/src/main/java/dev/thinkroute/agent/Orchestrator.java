@@ -81,6 +81,7 @@ public final class Orchestrator {
     private final Map<String, Candidate> candidates = new LinkedHashMap<>();
     private final Candidate fallback;
     private final Settings settings;
+    private final MultiRound.Prompts prompts;
 
     /**
      * @param policy     the model that thinks and routes (its {@code name} is only for the record)
@@ -88,6 +89,11 @@ public final class Orchestrator {
      * @param fallback   answers the question directly when the policy cannot be read twice in a row
      */
     public Orchestrator(Candidate policy, List<Candidate> candidates, Candidate fallback, Settings settings) {
+        this(policy, candidates, fallback, settings, MultiRound.Prompts.BUILT_IN);
+    }
+
+    /** With the prompt templates a served checkpoint was trained with ({@link MultiRound.Prompts}). */
+    public Orchestrator(Candidate policy, List<Candidate> candidates, Candidate fallback, Settings settings, MultiRound.Prompts prompts) {
         this.policy = Objects.requireNonNull(policy, "policy");
         for (Candidate c : candidates) {
             if (this.candidates.putIfAbsent(c.name(), c) != null) throw new IllegalArgumentException("candidate named twice: " + c.name());
@@ -95,21 +101,35 @@ public final class Orchestrator {
         if (this.candidates.isEmpty()) throw new IllegalArgumentException("at least one candidate model is needed");
         this.fallback = Objects.requireNonNull(fallback, "fallback");
         this.settings = Objects.requireNonNull(settings, "settings");
+        this.prompts = Objects.requireNonNull(prompts, "prompts");
     }
 
-    /** The system prompt: the protocol and each candidate with its description. */
+    /**
+     * The built-in system prompt: the protocol and each candidate with its description; with a policy template, the
+     * template itself (its {@code {question}} left in place).
+     */
     public String systemPrompt() {
+        if (prompts.policy() != null) return fill(prompts.policy(), MultiRound.Prompts.QUESTION);
+        return "Answer the question. First think inside <think> and </think>. When you need knowledge or help, ask one of the "
+                + "candidate models with <search> Model-Name: your sub-question </search>; its reply will come back inside "
+                + "<information> and </information>. You may ask several times. When you know the answer, give it inside "
+                + "<answer> and </answer>, short, without explanation.\n\nCandidate models:\n" + candidateLines();
+    }
+
+    private String candidateLines() {
         StringBuilder s = new StringBuilder();
-        s.append("Answer the question. First think inside <think> and </think>. When you need knowledge or help, ask one of the ")
-                .append("candidate models with <search> Model-Name: your sub-question </search>; its reply will come back inside ")
-                .append("<information> and </information>. You may ask several times. When you know the answer, give it inside ")
-                .append("<answer> and </answer>, short, without explanation.\n\nCandidate models:\n");
         for (Candidate c : candidates.values()) {
             s.append("- ").append(c.name()).append(": ").append(c.card().description().isBlank() ? "(no description)" : c.card().description());
             if (c.card().paramsBillions() != null) s.append(" (").append(c.card().paramsBillions()).append("B parameters)");
             s.append('\n');
         }
         return s.toString();
+    }
+
+    /** The policy template with its placeholders filled; the question last, so a question's own braces are left alone. */
+    private String fill(String template, String question) {
+        return template.replace("{candidates}", candidateLines()).replace("{names}", String.join(", ", candidates.keySet()))
+                .replace(MultiRound.Prompts.QUESTION, question);
     }
 
     /**
@@ -125,7 +145,7 @@ public final class Orchestrator {
         List<Candidate> asked = new ArrayList<>();
         profile.candidates().forEach((name, arm) -> asked.add(candidate.apply(name, arm)));
         return new Orchestrator(candidate.apply(profile.policy().model(), profile.policy()), asked,
-                candidate.apply(profile.fallback().model(), profile.fallback()), settings);
+                candidate.apply(profile.fallback().model(), profile.fallback()), settings, profile.prompts());
     }
 
     /** Runs the loop for {@code question}. Upstream failures of the policy itself are thrown: nothing else can go on. */
@@ -183,8 +203,12 @@ public final class Orchestrator {
     private ChatResult policyTurn(String question, StringBuilder transcript, List<Round> calls, String nudge) throws UpstreamException {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode messages = body.putArray("messages");
-        messages.addObject().put("role", "system").put("content", systemPrompt());
-        messages.addObject().put("role", "user").put("content", question);
+        if (prompts.policy() != null) {
+            messages.addObject().put("role", "user").put("content", fill(prompts.policy(), question));
+        } else {
+            messages.addObject().put("role", "system").put("content", systemPrompt());
+            messages.addObject().put("role", "user").put("content", question);
+        }
         String soFar = transcript.toString() + (nudge == null ? "" : "<information>(" + nudge + ")</information>\n");
         if (!soFar.isEmpty()) {
             messages.addObject().put("role", "assistant").put("content", soFar);
@@ -212,7 +236,8 @@ public final class Orchestrator {
     /** Asks a candidate; {@code null} when it failed or said nothing (the round records which). */
     private String ask(Candidate who, Turn.Search s, List<Round> calls) {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
-        body.putArray("messages").addObject().put("role", "user").put("content", s.question());
+        String asked = prompts.callee() == null ? s.question() : prompts.callee().replace(MultiRound.Prompts.QUESTION, s.question());
+        body.putArray("messages").addObject().put("role", "user").put("content", asked);
         body.put("max_tokens", settings.calleeMaxTokens());
         try {
             ChatResult r = who.upstream().complete(new ChatCall(who.card(), who.arm().thinking(), body));

@@ -210,4 +210,33 @@ class OrchestratorTest {
         org.assertj.core.api.Assertions.assertThatThrownBy(() -> orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("?"))
                 .isInstanceOf(UpstreamException.class).hasMessageContaining("big answered 500");
     }
+
+    @Test
+    void aPolicyTemplateIsTheOnlyUserMessageAndACalleeTemplateWrapsEachSubQuestion() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<think>Ask.</think>\n<search> big: Who directed Jaws?", "<answer>Steven Spielberg</answer>");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "Steven Spielberg");
+        MultiRound.Prompts prompts = new MultiRound.Prompts("Pick from [{names}].\n{candidates}Question: {question}\n",
+                "You help a base model. Be brief: {question}");
+        Orchestrator o = new Orchestrator(policy.candidate(), List.of(small.candidate(), big.candidate()), big.candidate(),
+                MultiRound.Settings.DEFAULTS, prompts);
+        Orchestrator.Result r = o.run("Who directed {the} Jaws?");
+
+        assertThat(r.answer()).isEqualTo("Steven Spielberg");
+        ObjectNode first = policy.asked.getFirst();
+        assertThat(first.path("messages")).hasSize(1);
+        assertThat(first.at("/messages/0/role").asText()).isEqualTo("user");
+        // The question goes in last, so braces in it are not read as placeholders.
+        assertThat(first.at("/messages/0/content").asText()).isEqualTo("Pick from [small, big].\n- small: small knows things (7.0B parameters)\n"
+                + "- big: big knows things (70.0B parameters)\nQuestion: Who directed {the} Jaws?\n");
+        assertThat(policy.asked.get(1).path("messages")).hasSize(2);
+        assertThat(policy.asked.get(1).at("/messages/1/role").asText()).isEqualTo("assistant");
+        assertThat(big.asked.getFirst().at("/messages/0/content").asText()).isEqualTo("You help a base model. Be brief: Who directed Jaws?");
+        assertThat(o.systemPrompt()).endsWith("Question: {question}\n");
+    }
+
+    @Test
+    void aTemplateWithoutAQuestionPlaceholderIsRefused() {
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> new MultiRound.Prompts("Answer well.", null))
+                .hasMessage("the policy prompt has no {question} placeholder");
+    }
 }

@@ -266,9 +266,10 @@ final class FakeRouterPool implements AutoCloseable {
         JsonNode messages = body.path("messages");
         List<String> roles = new ArrayList<>();
         for (JsonNode m : messages) roles.add(m.path("role").asText());
-        boolean continues = roles.equals(List.of("system", "user", "assistant"));
-        if (!continues && !roles.equals(List.of("system", "user"))) {
-            return "a policy request must be [system, user] or [system, user, assistant], got " + roles;
+        // The built-in prompt is a system message and the question; a policy template (policy_prompt) is one user message.
+        boolean continues = roles.equals(List.of("system", "user", "assistant")) || roles.equals(List.of("user", "assistant"));
+        if (!continues && !roles.equals(List.of("system", "user")) && !roles.equals(List.of("user"))) {
+            return "a policy request must be [system, user] or [user], then the assistant message it continues, got " + roles;
         }
         if (!stops(body).contains(STOP)) return "a policy request must stop at " + STOP + ", got stop " + body.path("stop");
         if (continues) {

@@ -18,8 +18,36 @@ import java.util.Objects;
  * @param candidates the arms the policy may ask, by the name it sees (the model's name; one arm per model)
  * @param fallback   answers the question in one round when the policy's turns cannot be read
  * @param settings   round limit, token caps and budget
+ * @param prompts    the policy's and the candidates' prompt templates (a served checkpoint expects the prompt it was
+ *                   trained with)
  */
-public record MultiRound(String profile, Arm policy, Map<String, Arm> candidates, Arm fallback, Settings settings) implements Router {
+public record MultiRound(String profile, Arm policy, Map<String, Arm> candidates, Arm fallback, Settings settings,
+                         Prompts prompts) implements Router {
+
+    /** A profile with the built-in prompts. */
+    public MultiRound(String profile, Arm policy, Map<String, Arm> candidates, Arm fallback, Settings settings) {
+        this(profile, policy, candidates, fallback, settings, Prompts.BUILT_IN);
+    }
+
+    /**
+     * Prompt templates; {@code null} for the built-in one. Placeholders: {@code {question}} (required in both),
+     * and in the policy's, {@code {candidates}} (one line per candidate: name, description, size) and
+     * {@code {names}} (the candidates' names, comma-separated).
+     *
+     * @param policy a template sent as the only user message (no system message), as Router-R1 checkpoints are
+     *               trained; {@code null}: a built-in system prompt and the question as the user message
+     * @param callee a template wrapping each sub-question (e.g. "you help a base model; answer briefly: {question}");
+     *               {@code null}: the sub-question alone
+     */
+    public record Prompts(String policy, String callee) {
+        public static final Prompts BUILT_IN = new Prompts(null, null);
+        public static final String QUESTION = "{question}";
+
+        public Prompts {
+            if (policy != null && !policy.contains(QUESTION)) throw new IllegalArgumentException("the policy prompt has no " + QUESTION + " placeholder");
+            if (callee != null && !callee.contains(QUESTION)) throw new IllegalArgumentException("the callee prompt has no " + QUESTION + " placeholder");
+        }
+    }
 
     /**
      * @param maxRounds       sub-questions at most (default 4, as in the paper)
@@ -52,6 +80,7 @@ public record MultiRound(String profile, Arm policy, Map<String, Arm> candidates
         Objects.requireNonNull(policy, "policy");
         Objects.requireNonNull(fallback, "fallback");
         Objects.requireNonNull(settings, "settings");
+        Objects.requireNonNull(prompts, "prompts");
         if (candidates.isEmpty()) throw new IllegalArgumentException("a multi-round profile needs at least one candidate");
         candidates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
     }

@@ -37,7 +37,7 @@ final class ProfilesSection {
             "router", "alpha", "cascade");
     static final List<String> CASCADE_KEYS = List.of("cheap", "strong", "samples", "checks", "judge", "table", "alpha");
     static final List<String> MULTI_ROUND_KEYS = List.of("policy", "candidates", "fallback", "max_rounds", "callee_max_tokens",
-            "policy_max_tokens", "max_cost_usd", "max_tokens");
+            "policy_max_tokens", "max_cost_usd", "max_tokens", "policy_prompt", "callee_prompt");
 
     private ProfilesSection() {
     }
@@ -66,7 +66,7 @@ final class ProfilesSection {
                     .flatMap(profile -> profile.has("router")
                             ? LearnedProfile.read(profile, name, models, source)
                             : profile.has("cascade") ? readCascade(profile, name, models, reference, source)
-                            : profile.has("multi_round") ? readMultiRound(profile, name, models, reference)
+                            : profile.has("multi_round") ? readMultiRound(profile, name, models, reference, source)
                             : readProfile(profile, name, models, reference))
                     .filter(profile -> all.problems().count() == before)
                     .ifPresent(profile -> profiles.put(name, profile));
@@ -184,10 +184,11 @@ final class ProfilesSection {
     /**
      * A multi-round profile (the Router-R1 protocol):
      * {@code multi_round: {policy: ARM, candidates: [ARM, …], fallback: ARM, max_rounds: 4, callee_max_tokens: 512,
-     * policy_max_tokens: 1024, max_cost_usd: 0.05, max_tokens: 20000}}. The policy sees each candidate by its model's
-     * name, so a model is a candidate once; the fallback defaults to the last candidate.
+     * policy_max_tokens: 1024, max_cost_usd: 0.05, max_tokens: 20000, policy_prompt: FILE, callee_prompt: FILE}}. The
+     * policy sees each candidate by its model's name, so a model is a candidate once; the fallback defaults to the last
+     * candidate. Prompt files are read relative to the config file.
      */
-    private static Optional<Profile> readMultiRound(Section p, String name, ModelsSection.Result models, Pool reference) {
+    private static Optional<Profile> readMultiRound(Section p, String name, ModelsSection.Result models, Pool reference, Path source) {
         int before = p.problems().count();
         for (String key : p.entries().keySet()) {
             if (!key.equals("multi_round") && !key.equals("description")) {
@@ -211,6 +212,8 @@ final class ProfilesSection {
         OptionalLong policyTokens = m.integer("policy_max_tokens", 1, 1_000_000, "a positive whole number of tokens");
         OptionalDouble maxCost = m.number("max_cost_usd", c -> c > 0 && Double.isFinite(c), "a positive number of US dollars per request");
         OptionalLong maxTokens = m.integer("max_tokens", 1, Long.MAX_VALUE, "a positive whole number of tokens per request");
+        String policyPrompt = prompt(m, "policy_prompt", source);
+        String calleePrompt = prompt(m, "callee_prompt", source);
         if (p.problems().count() != before || policy.isEmpty() || !candidatesRead) return Optional.empty();
         if (m.has("fallback") && fallback.isEmpty()) return Optional.empty();
         MultiRound.Settings d = MultiRound.Settings.DEFAULTS;
@@ -220,7 +223,27 @@ final class ProfilesSection {
         Arm last = candidates.values().stream().reduce((a, b) -> b).orElseThrow();
         return Optional.of(new Profile(name, description.isEmpty()
                 ? "multi-round: " + policy.get().label() + " asks " + String.join(", ", candidates.keySet()) : description,
-                new MultiRound(name, policy.get(), candidates, fallback.orElse(last), settings)));
+                new MultiRound(name, policy.get(), candidates, fallback.orElse(last), settings, new MultiRound.Prompts(policyPrompt, calleePrompt))));
+    }
+
+    /** A prompt template file's text, checked for its {@code {question}} placeholder; {@code null} when absent or wrong (reported). */
+    private static String prompt(Section m, String key, Path source) {
+        Optional<String> file = m.string(key);
+        if (file.isEmpty()) return null;
+        Path path = source == null ? Path.of(file.get()) : source.toAbsolutePath().getParent().resolve(file.get());
+        String text;
+        try {
+            text = java.nio.file.Files.readString(path);
+        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            m.report(key, "cannot read the prompt template " + path + ": " + e.getMessage());
+            return null;
+        }
+        if (!text.contains(MultiRound.Prompts.QUESTION)) {
+            m.report(key, path + " has no " + MultiRound.Prompts.QUESTION + " placeholder; the template must say where the question goes"
+                    + (key.equals("policy_prompt") ? " (and may use {candidates} and {names})" : ""));
+            return null;
+        }
+        return text;
     }
 
     /** Reads {@code candidates} into {@code into} (by model name); false when any item is wrong (each is reported). */

@@ -14,6 +14,7 @@ import java.util.Map;
 import static dev.thinkroute.gateway.config.ConfigValidationTest.SOURCE;
 import static dev.thinkroute.gateway.config.ConfigValidationTest.problems;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** A multi-round (Router-R1) profile in the config: what loads, and what each mistake is told, at its path and line. */
 class MultiRoundConfigTest {
@@ -112,7 +113,7 @@ class MultiRoundConfigTest {
                     multi_round: {policy: "router-r1:off", candidates: ["qwen3-8b:off"], max_round: 3}
                 """)).containsExactly(
                 "profiles.r1.multi_round.max_round: unknown key; did you mean 'max_rounds'? allowed here: policy, candidates, fallback, "
-                        + "max_rounds, callee_max_tokens, policy_max_tokens, max_cost_usd, max_tokens (line 8)");
+                        + "max_rounds, callee_max_tokens, policy_max_tokens, max_cost_usd, max_tokens, policy_prompt, callee_prompt (line 8)");
     }
 
     @Test
@@ -272,5 +273,34 @@ class MultiRoundConfigTest {
                 "profiles.r1.multi_round.candidates[1]: model 'qwen3-8b' is already a candidate; the policy asks a model by its name, "
                         + "so each model can be a candidate once (line 9)",
                 "profiles.r1.multi_round.max_rounds: must be a whole number of sub-questions, 1 to 16, got 99 (line 10)");
+    }
+
+    @Test
+    void promptTemplatesAreReadBesideTheConfigFile(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("policy.txt"), "Models: {names}\n{candidates}Question: {question}\n");
+        java.nio.file.Files.writeString(dir.resolve("callee.txt"), "Help briefly: {question}");
+        java.nio.file.Path file = dir.resolve("pool.yaml");
+        java.nio.file.Files.writeString(file, MODELS + """
+                profiles:
+                  r1:
+                    multi_round: {policy: "router-r1:off", candidates: ["qwen3-8b:off"], policy_prompt: policy.txt, callee_prompt: callee.txt}
+                """);
+        MultiRound m = (MultiRound) ConfigLoader.load(file).profile("r1").orElseThrow().router();
+        assertThat(m.prompts()).isEqualTo(new MultiRound.Prompts("Models: {names}\n{candidates}Question: {question}\n", "Help briefly: {question}"));
+    }
+
+    @Test
+    void aMissingPromptFileOrOneWithoutTheQuestionIsNamed(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        java.nio.file.Files.writeString(dir.resolve("policy.txt"), "Answer well.");
+        java.nio.file.Path file = dir.resolve("pool.yaml");
+        java.nio.file.Files.writeString(file, MODELS + """
+                profiles:
+                  r1:
+                    multi_round: {policy: "router-r1:off", candidates: ["qwen3-8b:off"], policy_prompt: policy.txt, callee_prompt: nowhere.txt}
+                """);
+        assertThatThrownBy(() -> ConfigLoader.load(file)).isInstanceOfSatisfying(ConfigException.class, e -> assertThat(e.problems())
+                .anySatisfy(p -> assertThat(p).startsWith("profiles.r1.multi_round.policy_prompt: ").contains("policy.txt has no {question} placeholder"))
+                .anySatisfy(p -> assertThat(p).startsWith("profiles.r1.multi_round.callee_prompt: cannot read the prompt template ")
+                        .contains("nowhere.txt")));
     }
 }
