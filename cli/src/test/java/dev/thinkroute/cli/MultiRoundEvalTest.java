@@ -226,6 +226,63 @@ class MultiRoundEvalTest {
         }
     }
 
+    /** A candidate served over HTTP that answers every sub-question the same way. */
+    private static HttpServer constantCandidate(String reply) throws IOException {
+        HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.setExecutor(Executors.newVirtualThreadPerTaskExecutor());
+        server.createContext("/", ex -> {
+            try (ex) {
+                ex.getRequestBody().readAllBytes();
+                ObjectNode body = JSON.createObjectNode();
+                body.put("id", "chatcmpl-c").put("object", "chat.completion").put("created", 1_750_000_000L).put("model", "candidate");
+                ObjectNode choice = body.putArray("choices").addObject();
+                choice.put("index", 0).put("finish_reason", "stop");
+                choice.putObject("message").put("role", "assistant").put("content", reply);
+                body.putObject("usage").put("prompt_tokens", 30).put("completion_tokens", 12).put("total_tokens", 42);
+                byte[] bytes = JSON.writeValueAsBytes(body);
+                ex.getResponseHeaders().set("Content-Type", "application/json");
+                ex.sendResponseHeaders(200, bytes.length);
+                ex.getResponseBody().write(bytes);
+            }
+        });
+        server.start();
+        return server;
+    }
+
+    @org.junit.jupiter.params.ParameterizedTest
+    @org.junit.jupiter.params.provider.ValueSource(strings = {"nq", "triviaqa", "hotpotqa", "2wiki", "musique", "bamboogle"})
+    @Timeout(60)
+    void runsOnEveryQaSetWithExactMatchAndF1(String dataset) throws IOException {
+        HttpServer candidate = constantCandidate("Paris");
+        try (ScriptedPolicy policy = new ScriptedPolicy()) {
+            String url = "http://127.0.0.1:" + candidate.getAddress().getPort() + "/v1";
+            Path config = dir.resolve("qa.yaml");
+            Files.writeString(config, """
+                    models:
+                      - {name: router-r1, dialect: openai, base_url: "%s", price: {input: 0, output: 0}, params_b: 3}
+                      - {name: llama-3.1-8b, dialect: openai, base_url: "%s", price: {input: 0.1, output: 0.2}, params_b: 8}
+                    profiles:
+                      r1:
+                        multi_round: {policy: "router-r1:off", candidates: ["llama-3.1-8b:off"]}
+                    """.formatted(policy.baseUrl(), url));
+            Path out = dir.resolve("reports-" + dataset);
+            Run r = run("eval", "--config", config.toString(), "--dataset", dataset, "--limit", "3", "--arms", "llama-3.1-8b:off",
+                    "--profiles", "r1", "--run-dir", dir.resolve("run-" + dataset).toString(), "--out", out.toString(), "--no-html");
+            assertThat(r.code()).as(r.out() + r.err()).isZero();
+            List<Map<String, String>> rows = csv(out.resolve("eval-" + dataset + ".csv"));
+            Map<String, String> loop = rows.stream().filter(m -> m.get("kind").equals("multi_round")).findFirst().orElseThrow();
+            // The policy answered with the candidate's "Paris" every time: EM and F1 are Paris against each set's golds.
+            assertThat(loop.get("questions")).isEqualTo("3");
+            assertThat(loop.get("em")).isNotEmpty();
+            assertThat(loop.get("f1")).isNotEmpty();
+            Map<String, String> single = rows.stream().filter(m -> m.get("contestant").equals("always llama-3.1-8b:off")).findFirst().orElseThrow();
+            assertThat(loop.get("em")).as("the loop answers what its one candidate says").isEqualTo(single.get("em"));
+            assertThat(out.resolve("eval-" + dataset + "-trajectories-r1.jsonl")).content().hasLineCount(3);
+        } finally {
+            candidate.stop(0);
+        }
+    }
+
     @Test
     void aMultiRoundProfileNeedsSingleArmsBesideItAndARewardAlphaInRange() throws IOException {
         Path config = config(dir, "http://127.0.0.1:9/v1");
