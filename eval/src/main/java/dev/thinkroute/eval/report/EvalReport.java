@@ -68,7 +68,13 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
         for (Evaluation.MultiRoundEntry e : r.multiRound()) {
             Evaluation.Summary s = e.summary();
             if (Double.isNaN(s.quality()) || Double.isNaN(s.meanCost())) continue;
-            List<AlphaSweep.Point> point = List.of(new AlphaSweep.Point(Double.NaN, s.quality(), s.meanCost(), new double[m.armCount()]));
+            // Its shares are the sub-questions' (and fallbacks') per arm, so its share chart says who it asked.
+            double[] share = new double[m.armCount()];
+            for (int a = 0; a < share.length; a++) {
+                Double v = s.armShare().get(m.arms().get(a).label());
+                share[a] = v == null || Double.isNaN(v) ? 0 : v;
+            }
+            List<AlphaSweep.Point> point = List.of(new AlphaSweep.Point(Double.NaN, s.quality(), s.meanCost(), share));
             routers.add(RouterComparison.summarise(e.group(), point, base.gap(), base.cMin(), base.cMax(), base.aiqOracle(),
                     base.bestSingle(), null, null, 0));
         }

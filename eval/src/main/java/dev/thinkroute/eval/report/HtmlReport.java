@@ -123,7 +123,7 @@ public final class HtmlReport {
                 + "costs span more than " + (int) LOG_SPAN + "×.</p>\n");
 
         RouterComparison.RouterResult best = bestRouter();
-        if (best != null) {
+        if (best != null && best.sweep().size() > 1) { // shares over α need more than one α
             h.append("<h2>Arm shares of ").append(esc(best.kind())).append(" (best router by AIQ)</h2>\n");
             h.append(img(shareChart(best, WIDTH, 520), "Share of calls to each arm over α for " + best.kind()));
             h.append("<p class=\"note\">Stacked share of calls sent to each arm as α grows (log scale; α = 0 drawn at the smallest positive α). "
