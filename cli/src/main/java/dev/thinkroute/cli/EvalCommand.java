@@ -362,7 +362,9 @@ final class EvalCommand implements Callable<Integer> {
                 LiveSetup.options(concurrency, retries + 1, seed, maxTokens), err, "asking " + ds.name(), runner -> {
                     Evaluation.Result r = Evaluation.live(ds.name(), items, contestants, runner, scoring, skipped);
                     for (MultiRound m : loops) {
-                        Orchestrator o = Orchestrator.of(m, model -> runner.card(model), runner::upstream, m.settings());
+                        // Each call retried like single-arm answers, and cached in the run directory: a rerun replays finished loops.
+                        Orchestrator o = Orchestrator.of(m, model -> runner.card(model),
+                                model -> runner.forLoops(model, "multi-round:" + m.profile()), m.settings());
                         orchestrators.put(m.profile(), o);
                         Progress bar = new Progress(err, "multi-round " + m.profile());
                         try {

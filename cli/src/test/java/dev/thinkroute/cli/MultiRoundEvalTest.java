@@ -219,6 +219,17 @@ class MultiRoundEvalTest {
                 assertThat(t.path("response").asText()).startsWith("<think>").endsWith("</answer>\n");
                 assertThat(t.path("rounds").get(1).path("model").asText()).isEqualTo("llama-3.1-8b");
             }
+            // A rerun in the same run directory replays every loop from the cache, call by call: nothing is asked again.
+            int asked = policy.requests.size();
+            Path again = dir.resolve("again");
+            Run rerun = run("eval", "--config", config(dir, policy.baseUrl()).toString(), "--dataset", "llmrouter-nq", "--limit", "40",
+                    "--arms", "llama-3.1-8b:off,mixtral-8x22b:off", "--profiles", "r1", "--run-dir", dir.resolve("run").toString(),
+                    "--out", again.toString(), "--reward-alpha", "0.3", "--no-html");
+            assertThat(rerun.code()).as(rerun.out() + rerun.err()).isZero();
+            assertThat(policy.requests).hasSize(asked);
+            assertThat(Files.readString(again.resolve("eval-llmrouter-nq-trajectories-r1.jsonl")))
+                    .isEqualTo(Files.readString(out.resolve("eval-llmrouter-nq-trajectories-r1.jsonl")));
+
             // The policy continued its own transcript each turn, stopped at </search>.
             assertThat(policy.requests).allSatisfy(b -> assertThat(b.path("stop").get(0).asText()).isEqualTo("</search>"));
             assertThat(policy.requests).filteredOn(b -> b.path("messages").size() == 3)

@@ -93,9 +93,80 @@ public final class LiveRunner {
         this.listener = listener == null ? Progress.Listener.NONE : listener;
     }
 
-    /** The upstream of a model this runner can ask, or {@code null} (a multi-round loop asks through the same clients). */
-    public Upstream upstream(String model) {
-        return upstreams.get(model);
+    /**
+     * {@code model}'s upstream for a multi-round loop: each call with this runner's retries (429, 5xx, timeouts), and
+     * answered from the run's cache when the very same request (model, thinking and body) was answered before, so a
+     * rerun replays the loops that finished, call by call, and asks only what is new. The last failure is thrown, as
+     * the loop expects; failures are not cached, so a rerun asks again.
+     *
+     * @param scope what the cached calls are filed under (e.g. {@code multi-round r1 on nq}), apart from single-arm answers
+     * @throws IllegalArgumentException when the model has no upstream
+     */
+    public Upstream forLoops(String model, String scope) {
+        Upstream delegate = upstreams.get(model);
+        if (delegate == null) {
+            throw new IllegalArgumentException("no upstream for model '" + model + "'; known: "
+                    + String.join(", ", upstreams.keySet().stream().sorted().toList()));
+        }
+        return new LoopUpstream(delegate, scope);
+    }
+
+    /** See {@link #forLoops}. Streaming is not used by the loop and goes straight through. */
+    private final class LoopUpstream implements Upstream {
+        private final Upstream delegate;
+        private final String scope;
+
+        LoopUpstream(Upstream delegate, String scope) {
+            this.delegate = delegate;
+            this.scope = scope;
+        }
+
+        @Override
+        public ModelCard card() {
+            return delegate.card();
+        }
+
+        @Override
+        public ChatResult complete(ChatCall call) throws UpstreamException {
+            String arm = card().name() + ":" + call.thinking().label();
+            ResponseCache.Key key = new ResponseCache.Key(scope, sha256(arm + "\n" + call.body()), arm);
+            ResponseCache.Record r = cache.get(key).filter(c -> !c.failed()).orElse(null);
+            if (r == null) {
+                r = attempts(delegate, call, key);
+                if (r == null) {
+                    Thread.currentThread().interrupt();
+                    throw new UpstreamException(UpstreamException.Kind.UNREACHABLE, card().name(), "interrupted");
+                }
+                if (r.failed()) {
+                    ResponseCache.Failure f = r.failure();
+                    UpstreamException.Kind kind = java.util.Arrays.stream(UpstreamException.Kind.values())
+                            .filter(k -> k.name().equals(f.kind())).findFirst().orElse(UpstreamException.Kind.PROTOCOL);
+                    throw new UpstreamException(kind, card().name(), f.status(), f.message(), null);
+                }
+                cache.put(key, r);
+            }
+            return new ChatResult(r.content(), r.reasoning(), null, r.finishReason(),
+                    new Usage(r.inputTokens(), r.outputTokens(), r.reasoningTokens(), r.usageEstimated()), r.latencyMs(), null);
+        }
+
+        @Override
+        public ChatResult stream(ChatCall call, dev.thinkroute.llm.StreamSink sink) throws UpstreamException, java.io.IOException {
+            return delegate.stream(call, sink);
+        }
+
+        @Override
+        public void close() {
+            // the runner's caller closes the upstreams it made
+        }
+    }
+
+    private static String sha256(String text) {
+        try {
+            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The card of a model this runner can ask, or {@code null}. */
@@ -253,8 +324,15 @@ public final class LiveRunner {
         message.put("role", "user");
         message.put("content", ex.question());
         if (options.maxTokens() != null) body.put("max_tokens", options.maxTokens());
-        ChatCall chatCall = new ChatCall(upstream.card(), arm.thinking(), body);
-        // Seeded per pair, so the waits are the same whatever order the pairs run in.
+        return attempts(upstream, new ChatCall(upstream.card(), arm.thinking(), body), key);
+    }
+
+    /**
+     * One call with its retries, as a cache record (an answer, or the last failure); {@code null} when interrupted.
+     * Never throws for an upstream failure.
+     */
+    private ResponseCache.Record attempts(Upstream upstream, ChatCall chatCall, ResponseCache.Key key) {
+        // Seeded per key, so the waits are the same whatever order the calls run in.
         SplittableRandom jitter = new SplittableRandom(options.seed() * 31 + key.hashCode());
         for (int attempt = 1; ; attempt++) {
             long t0 = System.nanoTime();
