@@ -34,6 +34,7 @@ import java.util.Objects;
  *   <li>a candidate that fails or answers nothing: the round records it and the policy reads
  *       {@code <information>(…failed…)</information>}, so it can ask another;</li>
  *   <li>the round limit: the policy is asked once for its final answer; without one, the last reply is the answer;</li>
+ *   <li>the policy failing after a candidate replied: the last reply is the answer ({@code policy-error});</li>
  *   <li>the budget (USD or tokens) spent: the loop stops with the best answer so far (the last reply).</li>
  * </ul>
  * The policy's transcript is carried in an assistant message that the server continues
@@ -65,7 +66,7 @@ public final class Orchestrator {
     }
 
     /**
-     * @param stop      {@code answer}, {@code round-limit}, {@code budget} or {@code fallback}
+     * @param stop      {@code answer}, {@code round-limit}, {@code budget}, {@code fallback} or {@code policy-error}
      * @param totalCost USD of every call, policy included
      * @param totalSizeWeighted the paper's cost: Σ over the asked models (candidates and fallback, not the policy) of
      *                  output tokens × billions of parameters (a model without a size counts as 1)
@@ -148,7 +149,11 @@ public final class Orchestrator {
                 candidate.apply(profile.fallback().model(), profile.fallback()), settings, profile.prompts());
     }
 
-    /** Runs the loop for {@code question}. Upstream failures of the policy itself are thrown: nothing else can go on. */
+    /**
+     * Runs the loop for {@code question}. A failure of the policy before any candidate replied, or of the fallback,
+     * is thrown: nothing else can answer. A policy failing later (its context full after several rounds, say) ends
+     * the loop with the last reply ({@code policy-error}).
+     */
     public Result run(String question) throws UpstreamException {
         return run(question, Listener.NONE);
     }
@@ -162,7 +167,13 @@ public final class Orchestrator {
         int asked = 0;
         while (true) {
             if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
-            ChatResult turnResult = policyTurn(question, transcript, calls, null);
+            ChatResult turnResult;
+            try {
+                turnResult = policyTurn(question, transcript, calls);
+            } catch (UpstreamException e) {
+                if (lastReply == null) throw e;
+                return policyFailed(e, lastReply, calls, transcript);
+            }
             String turnText = text(turnResult);
             Turn turn = Turn.parse(turnText, candidates.keySet());
             switch (turn) {
@@ -173,22 +184,35 @@ public final class Orchestrator {
                 case Turn.Malformed m -> {
                     if (corrected) return fallback(question, calls, transcript, m.why());
                     corrected = true;
-                    transcript.append(turnText.strip()).append("\n<information>(That turn could not be read: ").append(m.why())
-                            .append(". Ask with <search> Model-Name: question </search> or answer with <answer> … </answer>.)</information>\n");
+                    // Said without the protocol's tags, so the correction cannot read as a search or an answer itself.
+                    transcript.append(turnText.strip()).append("\n<information>(That turn could not be read: ")
+                            .append(m.why().replace("<", "").replace(">", ""))
+                            .append(". Ask one model with a search block, Model-Name: question, or give the final answer in an answer block.)")
+                            .append("</information>\n");
                 }
                 case Turn.Search s -> {
                     corrected = false;
                     Candidate who = candidates.get(s.model());
                     String text = turnText.strip();
                     transcript.append(text.endsWith("</search>") ? text : text + " </search>").append('\n');
+                    // The policy's own turn may have spent the budget: no candidate is asked past it.
+                    if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
                     String reply = ask(who, s, calls);
                     if (reply != null) lastReply = reply;
                     transcript.append("<information>").append(reply != null ? untagged(reply) : "(" + who.name() + " gave no answer)")
                             .append("</information>\n");
                     if (++asked >= settings.maxRounds()) {
                         if (overBudget(calls)) return finish(lastReply, "budget", calls, transcript);
-                        // One last turn, told to answer now; whatever it is, the loop ends.
-                        ChatResult last = policyTurn(question, transcript, calls, "You have asked enough; give your final answer now.");
+                        // One last turn, told to answer now (the nudge is part of what the policy read, so of the
+                        // transcript); whatever it writes, the loop ends.
+                        transcript.append(NUDGE);
+                        ChatResult last;
+                        try {
+                            last = policyTurn(question, transcript, calls);
+                        } catch (UpstreamException e) {
+                            if (lastReply == null) throw e;
+                            return policyFailed(e, lastReply, calls, transcript);
+                        }
                         String lastText = text(last);
                         transcript.append(lastText.strip()).append('\n');
                         Turn end = Turn.parse(lastText, candidates.keySet());
@@ -200,7 +224,15 @@ public final class Orchestrator {
         }
     }
 
-    private ChatResult policyTurn(String question, StringBuilder transcript, List<Round> calls, String nudge) throws UpstreamException {
+    private static final String NUDGE = "<information>(You have asked enough; give your final answer now.)</information>\n";
+
+    /** The policy failed after a candidate replied: the loop ends with that reply, the failed turn recorded. */
+    private Result policyFailed(UpstreamException e, String lastReply, List<Round> calls, StringBuilder transcript) {
+        calls.add(new Round(calls.size(), "policy", policy.arm(), null, null, Usage.ZERO, 0, 0, 0, List.of(), e.getMessage()));
+        return finish(lastReply, "policy-error", calls, transcript);
+    }
+
+    private ChatResult policyTurn(String question, StringBuilder transcript, List<Round> calls) throws UpstreamException {
         ObjectNode body = JsonNodeFactory.instance.objectNode();
         ArrayNode messages = body.putArray("messages");
         if (prompts.policy() != null) {
@@ -209,7 +241,7 @@ public final class Orchestrator {
             messages.addObject().put("role", "system").put("content", systemPrompt());
             messages.addObject().put("role", "user").put("content", question);
         }
-        String soFar = transcript.toString() + (nudge == null ? "" : "<information>(" + nudge + ")</information>\n");
+        String soFar = transcript.toString();
         if (!soFar.isEmpty()) {
             messages.addObject().put("role", "assistant").put("content", soFar);
             body.put("continue_final_message", true);
@@ -256,11 +288,15 @@ public final class Orchestrator {
         body.putArray("messages").addObject().put("role", "user").put("content", question);
         body.put("max_tokens", settings.calleeMaxTokens());
         ChatResult r = fallback.upstream().complete(new ChatCall(fallback.card(), fallback.arm().thinking(), body));
-        calls.add(round(calls.size(), "fallback", fallback, question, r.content(), r, List.of(), "policy unreadable twice: " + why));
-        return finish(r.content() == null ? null : r.content().strip(), "fallback", calls, transcript);
+        String reply = r.content() == null || r.content().isBlank() ? null : r.content().strip();
+        // Why it fell back is a note on the round, not an error: the fallback itself answered.
+        calls.add(round(calls.size(), "fallback", fallback, question, reply, r, List.of("policy unreadable twice: " + why),
+                reply == null ? "empty reply" : null));
+        return finish(reply, "fallback", calls, transcript);
     }
 
-    private static final java.util.regex.Pattern PROTOCOL_TAG = java.util.regex.Pattern.compile("</?(think|search|answer|information)>");
+    private static final java.util.regex.Pattern PROTOCOL_TAG =
+            java.util.regex.Pattern.compile("<\\s*/?\\s*(think|search|answer|information)\\s*>", java.util.regex.Pattern.CASE_INSENSITIVE);
 
     /**
      * A reply without the protocol's tags: a candidate that writes {@code <answer>42</answer>} (many are prompted to)

@@ -112,8 +112,11 @@ class OrchestratorTest {
         assertThat(r.stop()).isEqualTo("fallback");
         assertThat(r.answer()).isEqualTo("1946");
         assertThat(r.calls()).extracting(Orchestrator.Round::role).containsExactly("policy", "policy", "fallback");
-        assertThat(r.calls().getLast().error()).startsWith("policy unreadable twice: no <search> or <answer>");
-        assertThat(policy.asked.get(1).at("/messages/2/content").asText()).contains("That turn could not be read");
+        assertThat(r.calls().getLast().error()).isNull();
+        assertThat(r.calls().getLast().repairs()).singleElement().asString().startsWith("policy unreadable twice: no <search> or <answer>");
+        // The correction names the problem without the protocol's own tags, so it cannot read as a search or an answer.
+        assertThat(policy.asked.get(1).at("/messages/2/content").asText()).contains("That turn could not be read: no search or answer in the turn");
+        assertThat(Rewards.formatViolation(r.transcript(), java.util.Set.of("small", "big"))).isPresent();
     }
 
     @Test
@@ -145,7 +148,10 @@ class OrchestratorTest {
                 .run("?");
         assertThat(r.stop()).isEqualTo("round-limit");
         assertThat(r.answer()).isEqualTo("42");
-        assertThat(policy.asked.getLast().at("/messages/2/content").asText()).contains("give your final answer now");
+        assertThat(policy.asked.getLast().at("/messages/2/content").asText()).endsWith(
+                "<information>(You have asked enough; give your final answer now.)</information>\n");
+        // What the policy read is what the transcript says it read.
+        assertThat(r.transcript()).contains("<information>y</information>\n<information>(You have asked enough; give your final answer now.)</information>\n<answer>42</answer>");
 
         Scripted stubborn = new Scripted("policy", 7.0, "<search> small: a?", "<search> small: b?", "<search> small: c?");
         Scripted small2 = new Scripted("small", 7.0, "x", "y");
@@ -172,15 +178,39 @@ class OrchestratorTest {
                 new MultiRound.Settings(4, 512, 1024, Double.POSITIVE_INFINITY, 200)).run("?");
         assertThat(byTokens.stop()).isEqualTo("budget");
         assertThat(byTokens.totalTokens()).isEqualTo(220);
+
+        // A policy turn that alone spends the budget: no candidate is asked past it.
+        Scripted dear = new Scripted("small", 7.0, "never asked");
+        Orchestrator.Result first = orchestrator(new Scripted("policy", 7.0, "<search> small: a?"), List.of(dear, new Scripted("big", 70.0)),
+                new MultiRound.Settings(4, 512, 1024, 0.0001, 0)).run("?");
+        assertThat(first.stop()).isEqualTo("budget");
+        assertThat(first.answer()).isNull();
+        assertThat(first.calls()).extracting(Orchestrator.Round::role).containsExactly("policy");
+        assertThat(dear.asked).isEmpty();
+    }
+
+    @Test
+    void aPolicyFailingAfterAReplyEndsWithThatReplyAndBeforeAnyIsThrown() throws Exception {
+        Scripted policy = new Scripted("policy", 7.0, "<search> big: Who directed Jaws?", null);
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "Steven Spielberg");
+        Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
+        assertThat(r.stop()).isEqualTo("policy-error");
+        assertThat(r.answer()).isEqualTo("Steven Spielberg");
+        assertThat(r.calls()).extracting(Orchestrator.Round::role).containsExactly("policy", "candidate", "policy");
+        assertThat(r.calls().getLast().error()).contains("policy answered 500");
+
+        Scripted down = new Scripted("policy", 7.0, (String) null);
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> orchestrator(down, List.of(new Scripted("small", 7.0), new Scripted("big", 70.0)),
+                MultiRound.Settings.DEFAULTS).run("?")).isInstanceOf(UpstreamException.class);
     }
 
     @Test
     void aCandidatesProtocolTagsDoNotReachThePolicysTranscript() throws Exception {
         Scripted policy = new Scripted("policy", 7.0, "<think>Ask.</think>\n<search> big: Who directed Jaws?", "<answer>Steven Spielberg</answer>");
-        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "<think>Easy.</think><answer>Steven Spielberg</answer>");
+        Scripted small = new Scripted("small", 7.0), big = new Scripted("big", 70.0, "<think>Easy.</think>< ANSWER >Steven Spielberg</Answer>");
         Orchestrator.Result r = orchestrator(policy, List.of(small, big), MultiRound.Settings.DEFAULTS).run("Who directed Jaws?");
         assertThat(r.transcript()).contains("<information>Easy. Steven Spielberg</information>");
-        assertThat(r.calls().get(1).reply()).isEqualTo("<think>Easy.</think><answer>Steven Spielberg</answer>");
+        assertThat(r.calls().get(1).reply()).isEqualTo("<think>Easy.</think>< ANSWER >Steven Spielberg</Answer>");
         assertThat(Rewards.format(r.transcript(), java.util.Set.of("small", "big"))).isZero();
     }
 

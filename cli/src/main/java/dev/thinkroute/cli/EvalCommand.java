@@ -364,7 +364,7 @@ final class EvalCommand implements Callable<Integer> {
                     for (MultiRound m : loops) {
                         // Each call retried like single-arm answers, and cached in the run directory: a rerun replays finished loops.
                         Orchestrator o = Orchestrator.of(m, model -> runner.card(model),
-                                model -> runner.forLoops(model, "multi-round:" + m.profile()), m.settings());
+                                model -> runner.forLoops(model, "multi-round:" + m.profile() + ":" + ds.name()), m.settings());
                         orchestrators.put(m.profile(), o);
                         Progress bar = new Progress(err, "multi-round " + m.profile());
                         try {

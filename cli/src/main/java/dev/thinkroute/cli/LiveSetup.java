@@ -56,9 +56,15 @@ final class LiveSetup {
         return new Loaded(loaded.dataset(), examples, loaded.skipped());
     }
 
-    /** The {@code --arms} labels checked against the pool, or every arm of the pool when none were given. */
+    /**
+     * The {@code --arms} labels checked against the pool, or, when none were given, every arm of the pool but those
+     * of models that only route (a multi-round policy is not there to answer questions alone).
+     */
     static List<Arm> arms(GatewayConfig cfg, List<String> labels) {
-        if (labels == null) return cfg.pool().arms();
+        if (labels == null) {
+            java.util.Set<String> routingOnly = cfg.routingOnlyModels();
+            return cfg.pool().arms().stream().filter(a -> !routingOnly.contains(a.model())).toList();
+        }
         List<Arm> chosen = new ArrayList<>();
         for (String label : labels) {
             Arm arm;

@@ -277,7 +277,8 @@ class MultiRoundEvalTest {
                         multi_round: {policy: "router-r1:off", candidates: ["llama-3.1-8b:off"]}
                     """.formatted(policy.baseUrl(), url));
             Path out = dir.resolve("reports-" + dataset);
-            Run r = run("eval", "--config", config.toString(), "--dataset", dataset, "--limit", "3", "--arms", "llama-3.1-8b:off",
+            // No --arms: every arm of the pool but the policy's, which only routes.
+            Run r = run("eval", "--config", config.toString(), "--dataset", dataset, "--limit", "3",
                     "--profiles", "r1", "--run-dir", dir.resolve("run-" + dataset).toString(), "--out", out.toString(), "--no-html");
             assertThat(r.code()).as(r.out() + r.err()).isZero();
             List<Map<String, String>> rows = csv(out.resolve("eval-" + dataset + ".csv"));
@@ -286,7 +287,8 @@ class MultiRoundEvalTest {
             assertThat(loop.get("questions")).isEqualTo("3");
             assertThat(loop.get("em")).isNotEmpty();
             assertThat(loop.get("f1")).isNotEmpty();
-            Map<String, String> single = rows.stream().filter(m -> m.get("contestant").equals("always llama-3.1-8b:off")).findFirst().orElseThrow();
+            assertThat(rows).extracting(m -> m.get("contestant")).containsExactly("always llama-3.1-8b:off", "profile r1 (multi-round)");
+            Map<String, String> single = rows.getFirst();
             assertThat(loop.get("em")).as("the loop answers what its one candidate says").isEqualTo(single.get("em"));
             assertThat(out.resolve("eval-" + dataset + "-trajectories-r1.jsonl")).content().hasLineCount(3);
         } finally {

@@ -325,7 +325,8 @@ class MultiRoundE2eTest {
         JsonNode fallback = routing.path("rounds").get(2);
         assertThat(fallback.path("question").asText()).as("the fallback answers the question itself").isEqualTo(SHARK);
         assertThat(fallback.path("reply").asText()).isEqualTo("The crew calls it Bruce.");
-        assertThat(fallback.path("error").asText()).contains("unknown model 'GPT-9-Ultra'");
+        assertThat(fallback.has("error")).as("the fallback answered: no error").isFalse();
+        assertThat(fallback.path("repairs").get(0).asText()).contains("policy unreadable twice", "unknown model 'GPT-9-Ultra'");
         assertThat(calls.get(2).body().path("messages")).hasSize(1);
         // The one correction told the policy what was wrong and which names exist.
         assertThat(fake.policyRequests().get(1).transcript()).contains("could not be read", "unknown model 'GPT-9-Ultra'",
@@ -395,8 +396,9 @@ class MultiRoundE2eTest {
         assertThat(content(reply.json())).isEqualTo("Bruce");
         assertThat(routing.at("/multi_round/stop").asText()).isEqualTo("fallback");
         assertRoundsMatch(routing.path("rounds"), fake.received(), List.of("policy", "policy", "fallback"));
-        assertThat(routing.path("rounds").get(2).path("error").asText()).contains("no <search> or <answer>");
-        assertThat(fake.policyRequests().get(1).transcript()).contains("no <search> or <answer> in the turn");
+        assertThat(routing.path("rounds").get(2).path("repairs").get(0).asText()).contains("no <search> or <answer>");
+        // The correction is written without the protocol's tags, so it cannot read as a search or an answer itself.
+        assertThat(fake.policyRequests().get(1).transcript()).contains("could not be read: no search or answer in the turn");
         assertTotalCost(reply, routing, cost(fake.received()));
     }
 
@@ -484,15 +486,17 @@ class MultiRoundE2eTest {
     // ---- the budget ----
 
     @Test
-    void theProfileBudgetStopsWithTheBestAnswerSoFar() {
+    void aBudgetThePolicysFirstTurnSpendsAsksNoCandidate() {
         scriptJaws();
 
         Reply reply = ok(chat(gateway, chatBody("r1-budget", JAWS)));
 
         JsonNode routing = reply.json().path("routing");
         assertThat(routing.at("/multi_round/stop").asText()).isEqualTo("budget");
-        assertThat(content(reply.json())).isEqualTo("Steven Spielberg");
-        assertRoundsMatch(routing.path("rounds"), fake.received(), List.of("policy", "candidate"));
+        assertThat(content(reply.json())).isEmpty();
+        assertThat(routing.path("note").asText()).isEqualTo("no answer: the loop stopped (budget) before any candidate gave a usable reply");
+        assertRoundsMatch(routing.path("rounds"), fake.received(), List.of("policy"));
+        assertThat(fake.received()).as("no candidate asked past the budget").allMatch(Received::policy);
         assertTotalCost(reply, routing, cost(fake.received()));
     }
 
@@ -607,9 +611,9 @@ class MultiRoundE2eTest {
     }
 
     @Test
-    void aStreamWhosePolicyFailsMidwayEndsWithAnErrorFrame() {
+    void aStreamWhosePolicyFailsBeforeAnyReplyEndsWithAnErrorFrame() {
         fake.policy(JAWS, "<search> wiki-7b: " + WHO_DIRECTED + " </search>", null);
-        fake.answer(WIKI, WHO_DIRECTED, "Steven Spielberg");
+        fake.fail(WIKI, WHO_DIRECTED);
 
         Reply reply = ok(chat(gateway, streamBody("r1", JAWS, false)));
 
@@ -619,6 +623,21 @@ class MultiRoundE2eTest {
         assertThat(error.at("/error/code").asText()).isEqualTo("upstream_error");
         assertThat(reply.joined("reasoning_content")).contains("[2] asked wiki-7b: " + WHO_DIRECTED);
         assertThat(reply.joined("content")).isEmpty();
+    }
+
+    @Test
+    void aPolicyFailingAfterAReplyAnswersWithThatReply() {
+        // E.g. its context filled up after a few rounds: the loop ends with the best answer so far, and says so.
+        fake.policy(JAWS, "<search> wiki-7b: " + WHO_DIRECTED + " </search>", null);
+        fake.answer(WIKI, WHO_DIRECTED, "Steven Spielberg");
+
+        Reply reply = ok(chat(gateway, streamBody("r1", JAWS, false)));
+
+        assertThat(reply.sseData().getLast()).isEqualTo("[DONE]");
+        assertThat(reply.joined("content")).isEqualTo("Steven Spielberg");
+        JsonNode routing = reply.frames().stream().filter(f -> f.has("routing")).findFirst().orElseThrow().path("routing");
+        assertThat(routing.at("/multi_round/stop").asText()).isEqualTo("policy-error");
+        assertThat(routing.path("rounds").get(2).path("error").asText()).contains("500");
     }
 
     // ---- errors ----

@@ -316,16 +316,26 @@ public final class ChatHandler implements Handler {
         ModelCard policyCard = pool.require(m.policy().model());
         ObjectNode routing = OpenAiShapes.routing(decision, selection.profile());
         setRoutingHeaders(res, decision);
+        // The loop answers the last user message: earlier turns and system messages are not passed on.
         String question = request.query().text();
+        if (question == null || question.isBlank()) {
+            throw ApiException.invalid("messages", "multi-round profile '" + m.profile() + "' answers the last user message, and this "
+                    + "request has none with text");
+        }
         long started = System.nanoTime();
         if (!request.stream()) {
             Orchestrator.Result r;
             try {
                 r = orchestrator.run(question);
             } catch (UpstreamException e) {
-                throw upstreamError(e);
+                throw loopError(e);
             }
-            ChatResult answer = multiRoundResult(r, routing, started);
+            ChatResult answer;
+            try {
+                answer = multiRoundResult(r, routing, started);
+            } catch (UpstreamException e) {
+                throw loopError(e);
+            }
             respond(res, decision, policyCard, answer, r.totalCost() - policyCard.cost(answer.usage()), routing);
             return;
         }
@@ -342,6 +352,10 @@ public final class ChatHandler implements Handler {
                 });
             } catch (UncheckedIOException e) {
                 throw e.getCause();
+            } catch (UpstreamException e) {
+                // Through the stream's own error path (a JSON error before any frame, an error frame after), as a 502.
+                ApiException api = loopError(e);
+                throw api.status() == 502 ? new UpstreamException(UpstreamException.Kind.PROTOCOL, e.model(), e.getMessage()) : e;
             }
             ChatResult answer = multiRoundResult(r, routing, started);
             total[0] = r.totalCost() - policyCard.cost(answer.usage());
@@ -350,14 +364,31 @@ public final class ChatHandler implements Handler {
         }, () -> total[0], routing);
     }
 
+    /**
+     * The caller's status when the loop cannot answer (its policy failed before any reply, or its fallback failed). A
+     * rejection of the policy's or fallback's request (its context full, a parameter refused) is the gateway's
+     * problem, not the caller's: 502, not 400. Rate limits and timeouts keep their own status.
+     */
+    private static ApiException loopError(UpstreamException e) {
+        ApiException api = upstreamError(e);
+        if (api.status() == 429 || api.status() == 504 || api.status() == 502) return api;
+        return new ApiException(502, "api_error", null, "upstream_error", "multi-round: " + e.getMessage());
+    }
+
     /** The loop's answer as one result (usage summed over every call), its rounds written into {@code routing}. */
-    private static ChatResult multiRoundResult(Orchestrator.Result r, ObjectNode routing, long startedNanos) {
+    private static ChatResult multiRoundResult(Orchestrator.Result r, ObjectNode routing, long startedNanos) throws UpstreamException {
+        if (r.answer() == null && r.stop().equals("fallback")) {
+            throw new UpstreamException(UpstreamException.Kind.PROTOCOL, r.calls().getLast().arm().model(),
+                    "the policy could not be read twice and the fallback " + r.calls().getLast().arm().label() + " answered nothing");
+        }
         routing.set("rounds", OpenAiShapes.rounds(r));
         ObjectNode summary = routing.putObject("multi_round");
         summary.put("stop", r.stop()).put("sub_questions", r.subQuestions()).put("size_weighted_cost", r.totalSizeWeighted());
         Usage usage = r.calls().stream().map(Orchestrator.Round::usage).reduce(Usage.ZERO, Usage::plus);
         String answer = r.answer() == null ? "" : r.answer();
-        if (r.answer() == null) routing.put("note", "no answer: " + r.stop() + " before any model replied");
+        if (r.answer() == null) {
+            routing.put("note", "no answer: the loop stopped (" + r.stop() + ") before any candidate gave a usable reply");
+        }
         return new ChatResult(answer, null, null, "stop", usage, (System.nanoTime() - startedNanos) / 1_000_000, null);
     }
 

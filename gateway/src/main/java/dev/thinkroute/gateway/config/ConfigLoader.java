@@ -3,7 +3,6 @@ package dev.thinkroute.gateway.config;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
-import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
 
 import java.io.IOException;
@@ -17,8 +16,6 @@ import java.nio.file.InvalidPathException;
 import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Collection;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -107,28 +104,12 @@ public final class ConfigLoader {
         List<ModelCard> cards = models.cards();
         Map<String, Profile> profiles = new LinkedHashMap<>();
         if (!written.containsKey(GatewayConfig.DEFAULT_PROFILE)) {
-            Set<String> routersOnly = policiesOnly(written.values());
+            Set<String> routersOnly = GatewayConfig.routingOnly(written.values());
             List<ModelCard> answering = cards.stream().filter(c -> !routersOnly.contains(c.name())).toList();
             profiles.put(GatewayConfig.DEFAULT_PROFILE, ProfilesSection.derivedAuto(answering.isEmpty() ? cards : answering));
         }
         profiles.putAll(written);
         return new GatewayConfig(sourceForMessages, server, new Pool(cards), profiles, dataDir);
-    }
-
-    /**
-     * Models that serve only as a multi-round policy (a Router-R1 checkpoint): they route rather than answer, so a
-     * derived {@code auto} does not send questions to them.
-     */
-    private static Set<String> policiesOnly(Collection<Profile> profiles) {
-        Set<String> policies = new HashSet<>(), answering = new HashSet<>();
-        for (Profile p : profiles) {
-            if (!(p.router() instanceof MultiRound m)) continue;
-            policies.add(m.policy().model());
-            m.candidates().values().forEach(a -> answering.add(a.model()));
-            answering.add(m.fallback().model());
-        }
-        policies.removeAll(answering);
-        return policies;
     }
 
     /** The server section over the defaults; the defaults stand in for any field with a problem. */

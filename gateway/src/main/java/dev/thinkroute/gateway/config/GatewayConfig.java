@@ -1,14 +1,18 @@
 package dev.thinkroute.gateway.config;
 
 import dev.thinkroute.core.Pool;
+import dev.thinkroute.core.route.MultiRound;
 import dev.thinkroute.core.route.Profile;
 
 import java.nio.file.Path;
+import java.util.Collection;
 import java.util.Collections;
+import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
+import java.util.Set;
 
 /**
  * The gateway's whole configuration, read from one YAML file by {@link ConfigLoader}.
@@ -80,5 +84,25 @@ public record GatewayConfig(Path source, ServerSettings server, Pool pool, Map<S
     /** The profile called {@code name}, if any. */
     public Optional<Profile> profile(String name) {
         return Optional.ofNullable(profiles.get(name));
+    }
+
+    /**
+     * Models that serve only as a multi-round policy (a Router-R1 checkpoint): they route rather than answer, so a
+     * derived {@code auto} does not send questions to them, nor does {@code eval} measure them as single arms.
+     */
+    public Set<String> routingOnlyModels() {
+        return routingOnly(profiles.values());
+    }
+
+    static Set<String> routingOnly(Collection<Profile> profiles) {
+        Set<String> policies = new HashSet<>(), answering = new HashSet<>();
+        for (Profile p : profiles) {
+            if (!(p.router() instanceof MultiRound m)) continue;
+            policies.add(m.policy().model());
+            m.candidates().values().forEach(a -> answering.add(a.model()));
+            answering.add(m.fallback().model());
+        }
+        policies.removeAll(answering);
+        return Set.copyOf(policies);
     }
 }
