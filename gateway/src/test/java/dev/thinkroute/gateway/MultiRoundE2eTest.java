@@ -657,6 +657,13 @@ class MultiRoundE2eTest {
     }
 
     @Test
+    void aRequestWithoutAUserMessageIsRefusedBeforeAnythingIsAsked() {
+        ObjectNode body = chatBody("r1", JAWS);
+        body.putArray("messages").addObject().put("role", "system").put("content", "You are terse.");
+        assertRefused(chat(gateway, body), "messages");
+    }
+
+    @Test
     void toolsAreRefused() {
         ObjectNode body = chatBody("r1", JAWS);
         ObjectNode tool = body.putArray("tools").addObject();
