@@ -127,18 +127,31 @@ final class ProfilesSection {
     }
 
     /**
+     * The settings of a profile kind written as one nested mapping ({@code cascade:}, {@code multi_round:}), with any
+     * key beside it but {@code description} reported.
+     */
+    private static Optional<Section> nested(Section p, String kind, String label, String what) {
+        for (String key : p.entries().keySet()) {
+            if (!key.equals(kind) && !key.equals("description")) {
+                p.report(key, label + " profile holds only '" + kind + "' (and 'description'); move '" + key + "' into " + kind + " or remove it");
+            }
+        }
+        return p.section(kind, what);
+    }
+
+    /** A file named in the config, relative to the config file's folder. */
+    private static Path beside(Path source, String file) {
+        return source == null ? Path.of(file) : source.toAbsolutePath().getParent().resolve(file);
+    }
+
+    /**
      * A cascade profile: {@code cascade: {cheap: ARM, strong: ARM, samples: 2, checks: math}} (and an optional
      * {@code description} beside it).
      */
     private static Optional<Profile> readCascade(Section p, String name, ModelsSection.Result models, Pool reference, Path source) {
         int before = p.problems().count();
-        for (String key : p.entries().keySet()) {
-            if (!key.equals("cascade") && !key.equals("description")) {
-                p.report(key, "a cascade profile holds only 'cascade' (and 'description'); move '" + key + "' into cascade or remove it");
-            }
-        }
         String description = p.text("description").orElse("");
-        Optional<Section> section = p.section("cascade", "a mapping like {cheap: qwen3-8b:off, strong: qwen3-8b:on, samples: 2, checks: math}");
+        Optional<Section> section = nested(p, "cascade", "a cascade", "a mapping like {cheap: qwen3-8b:off, strong: qwen3-8b:on, samples: 2, checks: math}");
         if (section.isEmpty()) return Optional.empty();
         Section c = section.get();
         c.allowOnly(CASCADE_KEYS);
@@ -161,7 +174,7 @@ final class ProfilesSection {
         if (c.has("table")) {
             Optional<String> file = c.string("table");
             if (file.isPresent()) {
-                Path path = source == null ? Path.of(file.get()) : source.toAbsolutePath().getParent().resolve(file.get());
+                Path path = beside(source, file.get());
                 try {
                     table = CascadeTableFile.read(path);
                 } catch (java.io.IOException e) {
@@ -190,13 +203,8 @@ final class ProfilesSection {
      */
     private static Optional<Profile> readMultiRound(Section p, String name, ModelsSection.Result models, Pool reference, Path source) {
         int before = p.problems().count();
-        for (String key : p.entries().keySet()) {
-            if (!key.equals("multi_round") && !key.equals("description")) {
-                p.report(key, "a multi-round profile holds only 'multi_round' (and 'description'); move '" + key + "' into multi_round or remove it");
-            }
-        }
         String description = p.text("description").orElse("");
-        Optional<Section> section = p.section("multi_round",
+        Optional<Section> section = nested(p, "multi_round", "a multi-round",
                 "a mapping like {policy: router-r1:off, candidates: [qwen3-8b:off, llama-3.1-70b:off]}");
         if (section.isEmpty()) return Optional.empty();
         Section m = section.get();
@@ -230,7 +238,7 @@ final class ProfilesSection {
     private static String prompt(Section m, String key, Path source) {
         Optional<String> file = m.string(key);
         if (file.isEmpty()) return null;
-        Path path = source == null ? Path.of(file.get()) : source.toAbsolutePath().getParent().resolve(file.get());
+        Path path = beside(source, file.get());
         String text;
         try {
             text = java.nio.file.Files.readString(path);
