@@ -42,7 +42,7 @@ import java.util.regex.Pattern;
 public final class FakeOpenAiServer implements AutoCloseable {
 
     static final Pattern QUESTION = Pattern.compile("^Q(\\d+): .*?(\\d+) apples .*?(\\d+) more");
-    static final long STALL_MS = 4000; // well past the tests' 1.5 s first-byte timeout, which a cold JVM on a slow machine needs
+    static final long STALL_MS = 4000; // past LiveRunnerTest's 3 s first-byte timeout, which a loaded machine needs for ordinary requests
 
     private static final ObjectMapper JSON = new ObjectMapper();
 

@@ -60,8 +60,9 @@ class LiveRunnerTest {
     @BeforeEach
     void start() throws IOException {
         server = new FakeOpenAiServer();
-        // The first-byte timeout is short so that the stalled request times out (and is retried) quickly.
-        UpstreamSettings settings = new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(1500),
+        // The first-byte timeout is below the fake's 4 s stall, so the stalled request times out and is retried, yet long
+        // enough that an ordinary request on a loaded machine is not cut off (which would add an unplanned retry).
+        UpstreamSettings settings = new UpstreamSettings(Duration.ofSeconds(2), Duration.ofMillis(3000),
                 Duration.ofSeconds(5), name -> null);
         upstreams = new LinkedHashMap<>();
         for (String model : List.of("strong", "weak")) {
