@@ -18,6 +18,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.BiFunction;
+import java.util.function.Function;
+import java.util.regex.Pattern;
 
 /**
  * Runs the Router-R1 loop for one question: the policy model thinks, asks a named candidate a sub-question
@@ -139,9 +142,9 @@ public final class Orchestrator {
      * @param cards     each model's card by name
      * @param upstreams each model's upstream by name
      */
-    public static Orchestrator of(MultiRound profile, java.util.function.Function<String, ModelCard> cards,
-                                  java.util.function.Function<String, Upstream> upstreams, Settings settings) {
-        java.util.function.BiFunction<String, Arm, Candidate> candidate = (name, arm) ->
+    public static Orchestrator of(MultiRound profile, Function<String, ModelCard> cards,
+                                  Function<String, Upstream> upstreams, Settings settings) {
+        BiFunction<String, Arm, Candidate> candidate = (name, arm) ->
                 new Candidate(name, arm, cards.apply(arm.model()), upstreams.apply(arm.model()));
         List<Candidate> asked = new ArrayList<>();
         profile.candidates().forEach((name, arm) -> asked.add(candidate.apply(name, arm)));
@@ -295,8 +298,8 @@ public final class Orchestrator {
         return finish(reply, "fallback", calls, transcript);
     }
 
-    private static final java.util.regex.Pattern PROTOCOL_TAG =
-            java.util.regex.Pattern.compile("<\\s*/?\\s*(think|search|answer|information)\\s*>", java.util.regex.Pattern.CASE_INSENSITIVE);
+    private static final Pattern PROTOCOL_TAG =
+            Pattern.compile("<\\s*/?\\s*(think|search|answer|information)\\s*>", Pattern.CASE_INSENSITIVE);
 
     /**
      * A reply without the protocol's tags: a candidate that writes {@code <answer>42</answer>} (many are prompted to)

@@ -20,6 +20,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.NoSuchElementException;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.function.Supplier;
 
@@ -62,7 +63,7 @@ final class LiveSetup {
      */
     static List<Arm> arms(GatewayConfig cfg, List<String> labels) {
         if (labels == null) {
-            java.util.Set<String> routingOnly = cfg.routingOnlyModels();
+            Set<String> routingOnly = cfg.routingOnlyModels();
             return cfg.pool().arms().stream().filter(a -> !routingOnly.contains(a.model())).toList();
         }
         List<Arm> chosen = new ArrayList<>();

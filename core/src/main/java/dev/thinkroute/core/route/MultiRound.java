@@ -4,6 +4,7 @@ import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.Decision;
 import dev.thinkroute.core.Reason;
 
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
@@ -82,7 +83,7 @@ public record MultiRound(String profile, Arm policy, Map<String, Arm> candidates
         Objects.requireNonNull(settings, "settings");
         Objects.requireNonNull(prompts, "prompts");
         if (candidates.isEmpty()) throw new IllegalArgumentException("a multi-round profile needs at least one candidate");
-        candidates = java.util.Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
+        candidates = Collections.unmodifiableMap(new LinkedHashMap<>(candidates));
     }
 
     /** The policy answers first; what it asks after that is decided per round. */

@@ -4,9 +4,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.dataformat.csv.CsvMapper;
 import com.fasterxml.jackson.dataformat.csv.CsvSchema;
+import dev.thinkroute.agent.Orchestrator;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.metric.OutcomeMatrix;
-import dev.thinkroute.agent.Orchestrator;
 import dev.thinkroute.eval.run.Evaluation;
 import dev.thinkroute.eval.run.MultiRoundRun;
 import dev.thinkroute.learn.report.RouterComparison;
@@ -23,6 +23,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.stream.Collectors;
 
 /**
  * The figures of one {@link Evaluation}: every contestant's summary, and the comparison view (single arms, oracle,
@@ -186,7 +187,7 @@ public record EvalReport(String dataset, String mode, String protocol, int quest
                 long out = loop == null ? 0 : loop.calls().stream().mapToLong(c -> c.usage().outputTokens()).sum();
                 long reasoning = loop == null ? 0 : loop.calls().stream().mapToLong(c -> c.usage().reasoningTokens()).sum();
                 String asked = loop == null ? "" : loop.calls().stream().filter(c -> !c.role().equals("policy"))
-                        .map(c -> c.role() + " " + c.arm().label()).collect(java.util.stream.Collectors.joining(", "));
+                        .map(c -> c.role() + " " + c.arm().label()).collect(Collectors.joining(", "));
                 String status = a.failed() ? "failed" : a.score().parsed() ? "scored" : "unparsed";
                 rows.add(List.of(e.name(), a.item().id(), "multi-round", status, a.failed() ? "" : num(a.score().value()),
                         num(a.em()), num(a.f1()), loop == null ? "" : num(loop.totalCost()), loop == null ? "" : Long.toString(in),

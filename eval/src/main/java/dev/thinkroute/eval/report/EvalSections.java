@@ -5,13 +5,12 @@ import dev.thinkroute.learn.report.RouterComparison;
 import org.knowm.xchart.CategoryChart;
 import org.knowm.xchart.CategoryChartBuilder;
 import org.knowm.xchart.CategorySeries;
-import org.knowm.xchart.style.Styler;
 
 import java.awt.Color;
-import java.awt.Font;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.function.Function;
+import java.util.stream.Collectors;
 
 import static dev.thinkroute.eval.report.HtmlReport.esc;
 import static dev.thinkroute.eval.report.HtmlReport.num;
@@ -72,7 +71,7 @@ final class EvalSections {
                 cell(h, num(m.meanSubQuestions(), 2));
                 cell(h, num(m.meanSizeWeighted(), 0));
                 cell(h, m.stops().entrySet().stream().map(e -> e.getKey() + " " + e.getValue())
-                        .collect(java.util.stream.Collectors.joining(", ")));
+                        .collect(Collectors.joining(", ")));
                 h.append("</tr>\n");
             }
             h.append("</tbody>\n</table></div>\n<p class=\"note\">A multi-round contestant (the Router-R1 loop) answers with its own calls: "
@@ -172,18 +171,7 @@ final class EvalSections {
     }
 
     private static void style(CategoryChart chart) {
-        Styler st = chart.getStyler();
-        st.setChartBackgroundColor(Color.WHITE);
-        st.setPlotBackgroundColor(Color.WHITE);
-        st.setPlotBorderColor(new Color(0xbbbbbb));
-        st.setLegendBorderColor(new Color(0xdddddd));
-        st.setLegendPosition(Styler.LegendPosition.OutsideE);
-        st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
-        st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        st.setAntiAlias(true);
-        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        chart.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
+        HtmlReport.style(chart.getStyler());
         chart.getStyler().setXAxisLabelRotation(30);
     }
 

@@ -9,6 +9,7 @@ import org.knowm.xchart.BitmapEncoder;
 import org.knowm.xchart.XYChart;
 import org.knowm.xchart.XYChartBuilder;
 import org.knowm.xchart.XYSeries;
+import org.knowm.xchart.style.AxesChartStyler;
 import org.knowm.xchart.style.Styler;
 import org.knowm.xchart.style.lines.SeriesLines;
 import org.knowm.xchart.style.markers.SeriesMarkers;
@@ -339,7 +340,14 @@ public final class HtmlReport {
     }
 
     private static void style(XYChart chart) {
-        Styler st = chart.getStyler();
+        style(chart.getStyler());
+        chart.getStyler().setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        chart.getStyler().setAnnotationTextFontColor(new Color(0x222222));
+        chart.getStyler().setMarkerSize(5);
+    }
+
+    /** The look every chart of the report shares (EvalSections' bar charts too). */
+    static void style(AxesChartStyler st) {
         st.setChartBackgroundColor(Color.WHITE);
         st.setPlotBackgroundColor(Color.WHITE);
         st.setPlotBorderColor(new Color(0xbbbbbb));
@@ -347,13 +355,10 @@ public final class HtmlReport {
         st.setLegendPosition(Styler.LegendPosition.OutsideE);
         st.setChartTitleFont(new Font(Font.SANS_SERIF, Font.BOLD, 16));
         st.setLegendFont(new Font(Font.SANS_SERIF, Font.PLAIN, 12));
-        st.setAnnotationTextFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        st.setAnnotationTextFontColor(new Color(0x222222));
         st.setAntiAlias(true);
-        chart.getStyler().setMarkerSize(5);
-        chart.getStyler().setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
-        chart.getStyler().setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
-        chart.getStyler().setPlotGridLinesColor(new Color(0xe6e6e6));
+        st.setAxisTitleFont(new Font(Font.SANS_SERIF, Font.PLAIN, 13));
+        st.setAxisTickLabelsFont(new Font(Font.SANS_SERIF, Font.PLAIN, 11));
+        st.setPlotGridLinesColor(new Color(0xe6e6e6));
     }
 
     /** Distinct (cost, quality) points of a sweep in α order; positive costs only on a log axis. */

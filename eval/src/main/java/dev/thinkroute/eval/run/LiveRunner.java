@@ -5,18 +5,25 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Usage;
-import dev.thinkroute.eval.dataset.Example;
-import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.core.score.Score;
 import dev.thinkroute.core.score.Scorer;
+import dev.thinkroute.eval.dataset.Example;
+import dev.thinkroute.eval.dataset.Loaded;
 import dev.thinkroute.llm.ChatCall;
 import dev.thinkroute.llm.ChatResult;
+import dev.thinkroute.llm.StreamSink;
 import dev.thinkroute.llm.Upstream;
 import dev.thinkroute.llm.UpstreamException;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashSet;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -139,8 +146,8 @@ public final class LiveRunner {
                 }
                 if (r.failed()) {
                     ResponseCache.Failure f = r.failure();
-                    UpstreamException.Kind kind = java.util.Arrays.stream(UpstreamException.Kind.values())
-                            .filter(k -> k.name().equals(f.kind())).findFirst().orElse(UpstreamException.Kind.PROTOCOL);
+                    // attempts() names the failure by its Kind, or ERROR for an unexpected exception (a bad answer shape)
+                    UpstreamException.Kind kind = f.kind().equals("ERROR") ? UpstreamException.Kind.PROTOCOL : UpstreamException.Kind.valueOf(f.kind());
                     throw new UpstreamException(kind, card().name(), f.status(), f.message(), null);
                 }
                 cache.put(key, r);
@@ -150,7 +157,7 @@ public final class LiveRunner {
         }
 
         @Override
-        public ChatResult stream(ChatCall call, dev.thinkroute.llm.StreamSink sink) throws UpstreamException, java.io.IOException {
+        public ChatResult stream(ChatCall call, StreamSink sink) throws UpstreamException, IOException {
             return delegate.stream(call, sink);
         }
 
@@ -162,9 +169,9 @@ public final class LiveRunner {
 
     private static String sha256(String text) {
         try {
-            return java.util.HexFormat.of().formatHex(java.security.MessageDigest.getInstance("SHA-256")
-                    .digest(text.getBytes(java.nio.charset.StandardCharsets.UTF_8)));
-        } catch (java.security.NoSuchAlgorithmException e) {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
+                    .digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException("SHA-256 is missing from this JVM", e);
         }
     }
@@ -212,8 +219,8 @@ public final class LiveRunner {
     public RunResult run(String dataset, Scorer scorer, List<Pair> requested) throws InterruptedException {
         Objects.requireNonNull(dataset, "dataset");
         Objects.requireNonNull(scorer, "scorer");
-        List<Pair> pairs = new ArrayList<>(new java.util.LinkedHashSet<>(requested));
-        Set<Arm> arms = new java.util.LinkedHashSet<>();
+        List<Pair> pairs = new ArrayList<>(new LinkedHashSet<>(requested));
+        Set<Arm> arms = new LinkedHashSet<>();
         for (Pair p : pairs) arms.add(p.arm());
         for (Arm arm : arms) {
             if (!upstreams.containsKey(arm.model())) {

@@ -1,10 +1,10 @@
 package dev.thinkroute.gateway.config;
 
-import dev.thinkroute.core.Spelling;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.thinkroute.core.Arm;
 import dev.thinkroute.core.ModelCard;
 import dev.thinkroute.core.Pool;
+import dev.thinkroute.core.Spelling;
 import dev.thinkroute.core.Thinking;
 import dev.thinkroute.core.route.Cascade;
 import dev.thinkroute.core.route.CascadeTable;
@@ -15,6 +15,9 @@ import dev.thinkroute.core.route.Profile;
 import dev.thinkroute.learn.artifact.CascadeTableFile;
 import dev.thinkroute.llm.Upstreams;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -23,6 +26,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalDouble;
 import java.util.OptionalLong;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 
 /** Reads the {@code profiles} mapping, checks its arms against the models, and derives {@code auto} when missing. */
@@ -177,7 +181,7 @@ final class ProfilesSection {
                 Path path = beside(source, file.get());
                 try {
                     table = CascadeTableFile.read(path);
-                } catch (java.io.IOException e) {
+                } catch (IOException e) {
                     c.report("table", "cannot read " + path + ": " + e.getMessage() + " (write one with thinkroute think --save-cascade)");
                 } catch (IllegalArgumentException e) {
                     c.report("table", e.getMessage());
@@ -241,8 +245,8 @@ final class ProfilesSection {
         Path path = beside(source, file.get());
         String text;
         try {
-            text = java.nio.file.Files.readString(path);
-        } catch (java.io.IOException | java.io.UncheckedIOException e) {
+            text = Files.readString(path);
+        } catch (IOException | UncheckedIOException e) {
             m.report(key, "cannot read the prompt template " + path + ": " + e.getMessage());
             return null;
         }
@@ -297,7 +301,7 @@ final class ProfilesSection {
     }
 
     /** {@link #arm(Section, String, ModelsSection.Result, Pool)} for a text found elsewhere (a list item); problems go to {@code report}. */
-    private static Optional<Arm> arm(String text, java.util.function.Consumer<String> report, ModelsSection.Result models, Pool reference) {
+    private static Optional<Arm> arm(String text, Consumer<String> report, ModelsSection.Result models, Pool reference) {
         ModelsSection.Declared whole = models.declared().get(text);
         if (whole != null) {
             // "qwen3:8b" would parse as model qwen3 with thinking "8b"; say what is really missing.

@@ -6,13 +6,11 @@ import dev.thinkroute.llm.data.JsonRecords;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * LLMRouter's NQ routing history (ulab-uiuc/LLMRouter, MIT): 500 Natural Questions, each answered by six models, with
@@ -23,25 +21,16 @@ import java.util.Optional;
  * text or a score outside [0, 1] is skipped and listed in {@link #skipped()} as {@code file:line: why}; a
  * repeated query keeps the first. A model missing from some record simply has no answer there.
  */
-public final class LlmRouterNqTable implements OutcomeTable {
+public final class LlmRouterNqTable extends RecordedTable {
 
     /** The registry name. */
     public static final String NAME = "llmrouter-nq";
     /** The file, relative to the datasets root. */
     public static final String RELATIVE_PATH = "llmrouter/nq_history/router_train_data_nq.json";
 
-    private final List<String> models;
-    private final List<String> prompts;
-    /** Normalised prompt → model → answer. */
-    private final Map<String, Map<String, RecordedAnswer>> answers;
-    private final List<String> skipped;
-
     private LlmRouterNqTable(List<String> models, List<String> prompts, Map<String, Map<String, RecordedAnswer>> answers,
                              List<String> skipped) {
-        this.models = List.copyOf(models);
-        this.prompts = List.copyOf(prompts);
-        this.answers = Collections.unmodifiableMap(answers);
-        this.skipped = List.copyOf(skipped);
+        super(NAME, models, prompts, answers, skipped);
     }
 
     /**
@@ -101,41 +90,7 @@ public final class LlmRouterNqTable implements OutcomeTable {
     }
 
     @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> models() {
-        return models;
-    }
-
-    @Override
-    public int size() {
-        return prompts.size();
-    }
-
-    @Override
-    public List<String> prompts() {
-        return prompts;
-    }
-
-    @Override
-    public Optional<RecordedAnswer> lookup(String model, String prompt) {
-        if (!models.contains(model)) {
-            throw new IllegalArgumentException("table '" + NAME + "' has no model '" + model + "'; it holds " + String.join(", ", models));
-        }
-        Map<String, RecordedAnswer> row = answers.get(PromptText.normalise(prompt));
-        return row == null ? Optional.empty() : Optional.ofNullable(row.get(model));
-    }
-
-    @Override
-    public List<String> skipped() {
-        return skipped;
-    }
-
-    @Override
     public String toString() {
-        return NAME + " (" + prompts.size() + " prompts, " + models.size() + " models, " + skipped.size() + " skipped)";
+        return NAME + " (" + size() + " prompts, " + models().size() + " models, " + skipped().size() + " skipped)";
     }
 }

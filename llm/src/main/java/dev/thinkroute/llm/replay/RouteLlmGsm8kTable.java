@@ -6,14 +6,12 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * RouteLLM's recorded GSM8K outcomes (lm-sys/RouteLLM, Apache-2.0): the 1319 GSM8K test questions, each answered
@@ -28,7 +26,7 @@ import java.util.Optional;
  * record starts. Blank lines are not records. A missing file, a missing header column or text that is not CSV (an
  * unclosed quote) fails the load.
  */
-public final class RouteLlmGsm8kTable implements OutcomeTable {
+public final class RouteLlmGsm8kTable extends RecordedTable {
 
     /** The registry name. */
     public static final String NAME = "routellm-gsm8k";
@@ -44,16 +42,10 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
     private static final String RESPONSE_SUFFIX = "_response";
 
     private final Path file;
-    private final List<String> prompts;
-    /** Normalised prompt → answers, indexed like {@link #MODELS}. */
-    private final Map<String, RecordedAnswer[]> answers;
-    private final List<String> skipped;
 
-    private RouteLlmGsm8kTable(Path file, List<String> prompts, Map<String, RecordedAnswer[]> answers, List<String> skipped) {
+    private RouteLlmGsm8kTable(Path file, List<String> prompts, Map<String, Map<String, RecordedAnswer>> answers, List<String> skipped) {
+        super(NAME, MODELS, prompts, answers, skipped);
         this.file = file;
-        this.prompts = List.copyOf(prompts);
-        this.answers = Collections.unmodifiableMap(answers);
-        this.skipped = List.copyOf(skipped);
     }
 
     /**
@@ -97,7 +89,7 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
         }
 
         List<String> prompts = new ArrayList<>();
-        Map<String, RecordedAnswer[]> answers = new LinkedHashMap<>();
+        Map<String, Map<String, RecordedAnswer>> answers = new LinkedHashMap<>();
         Map<String, Long> firstLine = new HashMap<>();
         List<String> skipped = new ArrayList<>();
         for (CsvRecords.Row next : csvFile.rows()) {
@@ -109,7 +101,7 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
             }
             String prompt = field(row, promptCol);
             if (prompt == null || prompt.isBlank()) why.add("missing prompt");
-            RecordedAnswer[] perModel = new RecordedAnswer[MODELS.size()];
+            Map<String, RecordedAnswer> perModel = new LinkedHashMap<>();
             for (int m = 0; m < MODELS.size(); m++) {
                 String model = MODELS.get(m);
                 Double score = parseBool(field(row, scoreCol[m]));
@@ -118,7 +110,7 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
                 }
                 String text = field(row, textCol[m]);
                 if (text == null || text.isBlank()) why.add("missing " + model + RESPONSE_SUFFIX);
-                if (score != null && text != null && !text.isBlank()) perModel[m] = new RecordedAnswer(text, score);
+                if (score != null && text != null && !text.isBlank()) perModel.put(model, new RecordedAnswer(text, score));
             }
             if (why.isEmpty()) {
                 String key = PromptText.normalise(prompt);
@@ -135,42 +127,6 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
         return new RouteLlmGsm8kTable(csv, prompts, answers, skipped);
     }
 
-    @Override
-    public String name() {
-        return NAME;
-    }
-
-    @Override
-    public List<String> models() {
-        return MODELS;
-    }
-
-    @Override
-    public int size() {
-        return prompts.size();
-    }
-
-    @Override
-    public List<String> prompts() {
-        return prompts;
-    }
-
-    @Override
-    public Optional<RecordedAnswer> lookup(String model, String prompt) {
-        int m = MODELS.indexOf(model);
-        if (m < 0) {
-            throw new IllegalArgumentException("table '" + NAME + "' has no model '" + model + "'; it holds "
-                    + String.join(", ", MODELS));
-        }
-        RecordedAnswer[] row = answers.get(PromptText.normalise(prompt));
-        return row == null ? Optional.empty() : Optional.of(row[m]);
-    }
-
-    @Override
-    public List<String> skipped() {
-        return skipped;
-    }
-
     /** The file this table was read from. */
     public Path file() {
         return file;
@@ -178,7 +134,7 @@ public final class RouteLlmGsm8kTable implements OutcomeTable {
 
     @Override
     public String toString() {
-        return NAME + " (" + prompts.size() + " prompts, " + skipped.size() + " skipped, from " + file + ")";
+        return NAME + " (" + size() + " prompts, " + skipped().size() + " skipped, from " + file + ")";
     }
 
     private static String field(List<String> row, int index) {
